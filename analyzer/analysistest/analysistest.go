@@ -1,0 +1,251 @@
+// Package analysistest checks rules against annotated fixtures, the way
+// go/analysis's analysistest does.
+//
+// A fixture says on its own lines what must be reported there:
+//
+//	audience: ""   # want: TL101
+//	expirationSeconds: 300   # want: TL102 "below the minimum"
+//	# want+2: TL301
+//
+// "want: ID" expects a finding of the rule (ID or slug) on that line; a quoted
+// regular expression after an ID must match its message; "want+N" moves the
+// expectation N lines down, for findings on lines that cannot hold a comment.
+// Several IDs may follow one "want". JSON cannot hold comments: a JSON fixture
+// FILE takes its expectations from FILE.want, lines of the form
+// "LINE: ID ["regexp"] ...".
+//
+// The harness fails on every expected finding that is missing and on every
+// finding that is not expected, so unannotated documents are negative cases.
+package analysistest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// Expectation is one finding a fixture asks for.
+type Expectation struct {
+	File    string
+	Line    int
+	Rule    string // ID or slug
+	Message *regexp.Regexp
+}
+
+func (e Expectation) String() string {
+	s := fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Rule)
+	if e.Message != nil {
+		s += fmt.Sprintf(" %q", e.Message)
+	}
+	return s
+}
+
+var (
+	wantComment = regexp.MustCompile(`(?:^|\s)#\s*want(\+\d+)?:\s*(.*)$`)
+	wantLine    = regexp.MustCompile(`^\s*(\d+):\s*(.*)$`)
+	wantToken   = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|(\S+)`)
+)
+
+// Case is one run: a fixture file, or a directory whose files are linted
+// together (for rules that resolve references across files).
+type Case struct {
+	Name  string
+	Paths []string
+}
+
+// Cases lists the cases under dir: each file is a case of its own, each
+// sub-directory one case holding all its files.
+func Cases(t testing.TB, dir string) []Case {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []Case
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() || isFixture(p) {
+			cases = append(cases, Case{Name: e.Name(), Paths: []string{p}})
+		}
+	}
+	return cases
+}
+
+func isFixture(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// Run lints the case with the registry and settings and checks the findings
+// against the expectations both ways. It returns the report for further
+// checks.
+func Run(t testing.TB, c Case, reg *analyzer.Registry, settings analyzer.Settings) *analyzer.Report {
+	t.Helper()
+	loader := &analyzer.Loader{}
+	report := analyzer.Run(loader.Load(c.Paths), reg, settings)
+	var wants []Expectation
+	for _, p := range c.Paths {
+		wants = append(wants, expectationsUnder(t, p)...)
+	}
+	Check(t, reg, wants, report.Findings)
+	return report
+}
+
+// Check matches findings against expectations, failing on every missing and
+// every unexpected finding.
+func Check(t testing.TB, reg *analyzer.Registry, wants []Expectation, findings []analyzer.Finding) {
+	t.Helper()
+	used := make([]bool, len(findings))
+	for _, w := range wants {
+		r := reg.Lookup(w.Rule)
+		if r == nil {
+			t.Errorf("%s: unknown rule %q in want comment", w, w.Rule)
+			continue
+		}
+		found := false
+		for i, f := range findings {
+			if used[i] || f.Rule != r || f.Position.File != w.File || f.Position.Line != w.Line {
+				continue
+			}
+			if w.Message != nil && !w.Message.MatchString(f.Message) {
+				continue
+			}
+			used[i], found = true, true
+			break
+		}
+		if !found {
+			t.Errorf("%s: expected finding is missing%s", w, near(findings, w))
+		}
+	}
+	for i, f := range findings {
+		if !used[i] {
+			t.Errorf("%s:%d:%d: unexpected %s %s: %s", f.Position.File, f.Position.Line, f.Position.Column, f.Rule.ID, f.Rule.Slug, f.Message)
+		}
+	}
+}
+
+// near describes the findings on the expected line, to make a miss easy to
+// diagnose.
+func near(findings []analyzer.Finding, w Expectation) string {
+	var s []string
+	for _, f := range findings {
+		if f.Position.File == w.File && f.Position.Line == w.Line {
+			s = append(s, fmt.Sprintf("%s %q", f.Rule.ID, f.Message))
+		}
+	}
+	if len(s) == 0 {
+		return ""
+	}
+	return " (found on that line: " + strings.Join(s, ", ") + ")"
+}
+
+func expectationsUnder(t testing.TB, root string) []Expectation {
+	t.Helper()
+	var out []Expectation
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isFixture(p) {
+			w, err := Expectations(p)
+			if err != nil {
+				return err
+			}
+			out = append(out, w...)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Expectations reads the want annotations of one fixture file.
+func Expectations(file string) ([]Expectation, error) {
+	if strings.EqualFold(filepath.Ext(file), ".json") {
+		return sidecarExpectations(file)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var out []Expectation
+	for i, line := range strings.Split(string(data), "\n") {
+		m := wantComment.FindStringSubmatch(strings.TrimRight(line, "\r"))
+		if m == nil {
+			continue
+		}
+		at := i + 1
+		if m[1] != "" {
+			n, _ := strconv.Atoi(m[1][1:])
+			at += n
+		}
+		w, err := parseWants(file, at, m[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", file, i+1, err)
+		}
+		out = append(out, w...)
+	}
+	return out, nil
+}
+
+func sidecarExpectations(file string) ([]Expectation, error) {
+	data, err := os.ReadFile(file + ".want")
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Expectation
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		m := wantLine.FindStringSubmatch(line)
+		if m == nil {
+			return nil, fmt.Errorf("%s.want:%d: want LINE: ID [\"regexp\"]", file, i+1)
+		}
+		at, _ := strconv.Atoi(m[1])
+		w, err := parseWants(file, at, m[2])
+		if err != nil {
+			return nil, fmt.Errorf("%s.want:%d: %w", file, i+1, err)
+		}
+		out = append(out, w...)
+	}
+	return out, nil
+}
+
+// parseWants parses `ID ["regexp"] ID ...`.
+func parseWants(file string, line int, text string) ([]Expectation, error) {
+	var out []Expectation
+	for _, tok := range wantToken.FindAllStringSubmatch(text, -1) {
+		if tok[2] != "" {
+			out = append(out, Expectation{File: file, Line: line, Rule: tok[2]})
+			continue
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("message pattern %q follows no rule", tok[1])
+		}
+		pattern := strings.ReplaceAll(tok[1], `\"`, `"`)
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, err
+		}
+		out[len(out)-1].Message = re
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("want names no rule")
+	}
+	return out, nil
+}

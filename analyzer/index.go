@@ -1,0 +1,68 @@
+package analyzer
+
+import corev1 "k8s.io/api/core/v1"
+
+// Index resolves references between the objects of one run. References
+// resolve by namespace and name, never across namespaces.
+type Index struct {
+	objects []*Object
+	byKey   map[indexKey]*Object
+	kinds   map[indexKey]bool // kind and namespace present in the run
+}
+
+type indexKey struct{ kind, namespace, name string }
+
+// NewIndex indexes objects. When two objects share kind, namespace and name,
+// the first one given wins, as the first `kubectl apply` of them would.
+func NewIndex(objects []*Object) *Index {
+	ix := &Index{objects: objects, byKey: make(map[indexKey]*Object, len(objects)), kinds: map[indexKey]bool{}}
+	for _, o := range objects {
+		k := indexKey{o.Kind, o.Namespace, o.Name}
+		if _, dup := ix.byKey[k]; !dup {
+			ix.byKey[k] = o
+		}
+		ix.kinds[indexKey{kind: o.Kind, namespace: o.Namespace}] = true
+	}
+	return ix
+}
+
+// Objects returns every object of the run, in input order.
+func (ix *Index) Objects() []*Object { return ix.objects }
+
+// Get returns the object of a kind with that namespace and name, or nil.
+func (ix *Index) Get(kind, namespace, name string) *Object {
+	return ix.byKey[indexKey{kind, namespace, name}]
+}
+
+// Defines reports whether the run holds any object of the kind in the
+// namespace.
+func (ix *Index) Defines(kind, namespace string) bool {
+	return ix.kinds[indexKey{kind: kind, namespace: namespace}]
+}
+
+// ServiceAccount returns the run's ServiceAccount with that namespace and
+// name, if it has one.
+func (ix *Index) ServiceAccount(namespace, name string) (*Object, *corev1.ServiceAccount) {
+	o := ix.Get("ServiceAccount", namespace, name)
+	if o == nil {
+		return nil, nil
+	}
+	sa, ok := o.Typed.(*corev1.ServiceAccount)
+	if !ok {
+		return nil, nil
+	}
+	return o, sa
+}
+
+// Secret returns the run's Secret with that namespace and name, if it has one.
+func (ix *Index) Secret(namespace, name string) (*Object, *corev1.Secret) {
+	o := ix.Get("Secret", namespace, name)
+	if o == nil {
+		return nil, nil
+	}
+	s, ok := o.Typed.(*corev1.Secret)
+	if !ok {
+		return nil, nil
+	}
+	return o, s
+}

@@ -1,0 +1,333 @@
+package analyzer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// StdinName is the file name given to standard input.
+const StdinName = "<stdin>"
+
+// Problem is input that could not be read or parsed: a file that cannot be
+// read, a document that is not valid YAML or JSON, or a field whose value has
+// the wrong type. It is reported as a TL001 invalid-manifest finding.
+type Problem struct {
+	Position Position
+	// Path is the field path of a field problem, empty otherwise.
+	Path    string
+	Message string
+	// Object is the object holding a field problem, nil otherwise.
+	Object *Object
+}
+
+// Input is everything one run loaded.
+type Input struct {
+	Objects []*Object
+	// Problems are the file and document problems; field problems stay with
+	// their objects (see Object.Problems).
+	Problems []Problem
+	Files    int
+}
+
+// Loader reads manifests. The zero value reads with DefaultLimits and puts
+// objects without a namespace in "default".
+type Loader struct {
+	// Namespace is the namespace of objects that set none, as `kubectl -n`
+	// would give them. Empty means "default".
+	Namespace string
+	// Stdin is read for the path "-".
+	Stdin  io.Reader
+	Limits Limits
+}
+
+// Load reads every path: files, directories (recursively, *.yaml, *.yml and
+// *.json, skipping hidden directories and vendor/ unless named) and "-" for
+// standard input. It never stops at bad input: every problem is recorded and
+// everything else is still loaded. Documents are parsed on all CPUs.
+func (l *Loader) Load(paths []string) *Input {
+	in := &Input{}
+	var chunks []chunk
+	for _, f := range l.expand(paths, in) {
+		data, err := l.read(f)
+		if err != nil {
+			in.Problems = append(in.Problems, Problem{Position: Position{File: f, Line: 1, Column: 1}, Message: err.Error()})
+			continue
+		}
+		in.Files++
+		chunks = append(chunks, splitDocuments(f, data)...)
+	}
+
+	results := make([]chunkResult, len(chunks))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(chunks))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				results[i] = l.parse(chunks[i])
+			}
+		}()
+	}
+	for i := range chunks {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	for _, r := range results {
+		in.Objects = append(in.Objects, r.objects...)
+		in.Problems = append(in.Problems, r.problems...)
+	}
+	return in
+}
+
+func (l *Loader) limits() Limits {
+	if l.Limits == (Limits{}) {
+		return DefaultLimits
+	}
+	return l.Limits
+}
+
+func (l *Loader) read(name string) ([]byte, error) {
+	if name == StdinName {
+		if l.Stdin == nil {
+			return nil, errors.New("standard input is not available")
+		}
+		return io.ReadAll(l.Stdin)
+	}
+	return os.ReadFile(name)
+}
+
+// expand turns the paths into the list of files to read.
+func (l *Loader) expand(paths []string, in *Input) []string {
+	var files []string
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, StdinName)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			in.Problems = append(in.Problems, Problem{Position: Position{File: p}, Message: "cannot read: " + errors.Unwrap(err).Error()})
+			continue
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				in.Problems = append(in.Problems, Problem{Position: Position{File: path}, Message: "cannot read: " + err.Error()})
+				return nil
+			}
+			if d.IsDir() {
+				name := d.Name()
+				if path != p && (name == "vendor" || (strings.HasPrefix(name, ".") && name != "." && name != "..")) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			in.Problems = append(in.Problems, Problem{Position: Position{File: p}, Message: "cannot read: " + err.Error()})
+		}
+	}
+	return files
+}
+
+// chunk is one document of a file, cut out before parsing so that a syntax
+// error ends only its own document.
+type chunk struct {
+	file       string
+	text       []byte
+	lineOffset int // lines of the file before the chunk
+	source     string
+}
+
+type chunkResult struct {
+	objects  []*Object
+	problems []Problem
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// splitDocuments cuts a file into documents at "---" and "..." lines, the way
+// kubectl does. JSON (a file starting with '{' or '[') is one document. Leading
+// comments, directives and "# Source:" lines stay with the document they
+// precede.
+func splitDocuments(file string, data []byte) []chunk {
+	data = bytes.TrimPrefix(data, bom)
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		// Outside strings, a tab in JSON is only whitespace, which YAML
+		// does not allow for indentation; inside strings it must be escaped.
+		return []chunk{{file: file, text: bytes.ReplaceAll(data, []byte("\t"), []byte(" "))}}
+	}
+	var chunks []chunk
+	start, startLine, line := 0, 0, 0
+	hasContent := false
+	source := ""
+	flush := func(end int) {
+		if hasContent || source != "" {
+			chunks = append(chunks, chunk{file: file, text: data[start:end], lineOffset: startLine, source: source})
+		}
+	}
+	for pos := 0; pos < len(data); line++ {
+		next := bytes.IndexByte(data[pos:], '\n')
+		if next < 0 {
+			next = len(data)
+		} else {
+			next += pos + 1
+		}
+		text := bytes.TrimRight(data[pos:next], "\r\n")
+		switch {
+		case bytes.HasPrefix(text, []byte("---")) && (len(text) == 3 || text[3] == ' ' || text[3] == '\t'):
+			if hasContent {
+				flush(pos)
+				start, startLine, hasContent, source = pos, line, false, ""
+			}
+			if rest := bytes.TrimSpace(text[3:]); len(rest) > 0 && rest[0] != '#' {
+				hasContent = true
+			}
+		case string(bytes.TrimRight(text, " \t")) == "...":
+			flush(pos)
+			start, startLine, hasContent, source = next, line+1, false, ""
+		case bytes.HasPrefix(text, []byte("# Source: ")) && source == "":
+			source = strings.TrimSpace(string(text[len("# Source: "):]))
+		default:
+			t := bytes.TrimSpace(text)
+			if len(t) > 0 && t[0] != '#' && t[0] != '%' {
+				hasContent = true
+			}
+		}
+		pos = next
+	}
+	if hasContent {
+		flush(len(data))
+	}
+	return chunks
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parse turns one document into objects.
+func (l *Loader) parse(c chunk) chunkResult {
+	var r chunkResult
+	lim := l.limits()
+	problem := func(line, col int, msg string) {
+		r.problems = append(r.problems, Problem{Position: Position{File: c.file, Line: line + c.lineOffset, Column: max(col, 1)}, Message: msg})
+	}
+	if len(c.text) > lim.MaxDocumentBytes {
+		problem(1, 1, fmt.Sprintf("document is larger than %d bytes", lim.MaxDocumentBytes))
+		return r
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(c.text))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return r
+		}
+		if err != nil {
+			line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+			if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+				line, _ = strconv.Atoi(m[1])
+				msg = m[2]
+			}
+			problem(line, 1, "invalid YAML: "+msg)
+			return r
+		}
+		root := deref(&doc)
+		if root == nil {
+			continue
+		}
+		v, err := newConverter(lim).value(root, 0)
+		if err != nil {
+			var ne *nodeError
+			if errors.As(err, &ne) {
+				problem(ne.line, ne.column, "invalid YAML: "+ne.msg)
+			} else {
+				problem(1, 1, "invalid YAML: "+err.Error())
+			}
+			continue
+		}
+		l.collect(&r, c, root, v)
+	}
+}
+
+// collect makes objects of a parsed value: a Kubernetes object, a List (or
+// any *List kind) of them, or a JSON array of them. Values without apiVersion
+// and kind are not Kubernetes objects and are ignored.
+func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
+	if items, ok := v.([]any); ok && node.Kind == yaml.SequenceNode {
+		for i, item := range items {
+			l.collect(r, c, deref(node.Content[i]), item)
+		}
+		return
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	av, hasAV := m["apiVersion"]
+	kv, hasKind := m["kind"]
+	if !hasAV || !hasKind {
+		return
+	}
+	o := &Object{File: c.file, Source: c.source, Raw: m, node: node, lineOffset: c.lineOffset}
+	apiVersion, ok1 := av.(string)
+	kind, ok2 := kv.(string)
+	if !ok1 || !ok2 || apiVersion == "" || kind == "" {
+		pos, _ := o.Locate("kind")
+		r.problems = append(r.problems, Problem{Position: pos, Message: "apiVersion and kind must be non-empty strings"})
+		return
+	}
+	if items, ok := m["items"].([]any); ok && strings.HasSuffix(kind, "List") {
+		_, itemsNode := lookupKey(node, "items", 0)
+		itemsNode = deref(itemsNode)
+		for i, item := range items {
+			l.collect(r, c, deref(itemsNode.Content[i]), item)
+		}
+		return
+	}
+	o.APIVersion, o.Kind = apiVersion, kind
+	meta, _ := m["metadata"].(map[string]any)
+	o.Name, _ = meta["name"].(string)
+	if !clusterScoped[kind] {
+		o.Namespace, _ = meta["namespace"].(string)
+		if o.Namespace == "" {
+			o.Namespace = l.Namespace
+		}
+		if o.Namespace == "" {
+			o.Namespace = "default"
+		}
+	}
+	o.typeObject()
+	r.objects = append(r.objects, o)
+}
+
+// addFieldProblem records a field whose value has the wrong type.
+func (o *Object) addFieldProblem(fe fieldError) {
+	pos, _ := o.Locate(fe.path)
+	o.problems = append(o.problems, Problem{Position: pos, Path: fe.path, Message: fe.msg, Object: o})
+}
+
+// Problems are the object's fields whose values have the wrong type.
+func (o *Object) Problems() []Problem { return o.problems }

@@ -1,0 +1,100 @@
+package analyzer
+
+import (
+	yaml "go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// Object is one Kubernetes object of the input, as written and as typed.
+type Object struct {
+	// File is the input file as given on the command line (or "-" for
+	// standard input); Source is the template file named by a "# Source:"
+	// comment of `helm template` output, if any.
+	File   string
+	Source string
+
+	APIVersion string
+	Kind       string
+	Name       string
+	// Namespace is metadata.namespace, or the run's default namespace when
+	// the object sets none. Cluster-scoped kinds have none.
+	Namespace string
+
+	// Raw is the object exactly as written, in JSON shape (map[string]any,
+	// []any, string, int64, float64, bool, nil). It is shared: never modify it.
+	Raw map[string]any
+	// Typed is the k8s.io/api value for known kinds (for example
+	// *corev1.Pod), decoded as far as the field types allow; nil otherwise.
+	Typed runtime.Object
+
+	podSpec    *PodSpec
+	node       *yaml.Node
+	lineOffset int
+	problems   []Problem
+}
+
+// Ref names an object in findings and messages.
+type Ref struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name,omitempty"`
+}
+
+// Ref returns the object's reference.
+func (o *Object) Ref() Ref {
+	return Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+}
+
+// String is "Kind namespace/name", or "Kind name" without a namespace.
+func (r Ref) String() string {
+	switch {
+	case r.Kind == "":
+		return ""
+	case r.Namespace == "":
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// Lookup returns the raw value at a field path.
+func (o *Object) Lookup(path string) (any, bool) {
+	var cur any = o.Raw
+	for _, seg := range parsePath(path) {
+		if seg.isIdx {
+			l, ok := cur.([]any)
+			if !ok || seg.index < 0 || seg.index >= len(l) {
+				return nil, false
+			}
+			cur = l[seg.index]
+			continue
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[seg.key]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// PodSpec is a pod spec found in a workload, with the field path at which it
+// sits, so that rules report exact positions without knowing the kind.
+type PodSpec struct {
+	Spec *corev1.PodSpec
+	// Path is the field path of the pod spec: "spec" for a Pod,
+	// "spec.template.spec" for a Deployment, "spec.jobTemplate.spec.template.spec"
+	// for a CronJob.
+	Path string
+}
+
+// PodSpec returns the object's pod spec, if it is a workload.
+func (o *Object) PodSpec() (PodSpec, bool) {
+	if o.podSpec == nil {
+		return PodSpec{}, false
+	}
+	return *o.podSpec, true
+}

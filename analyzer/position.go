@@ -1,0 +1,162 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Position is a place in an input file. Line and Column are 1-based; Column
+// counts characters. EndLine and EndColumn delimit the region (the end column
+// is exclusive); they are zero when unknown.
+type Position struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+}
+
+func (p Position) String() string {
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// Locate resolves a field path to a position. A mapping value is located at its
+// key; a list item at its first character. A path whose field is absent
+// resolves to its nearest existing ancestor, so a missing field points at the
+// parent that should hold it. The second result is the part of the path that
+// was found.
+func (o *Object) Locate(path string) (Position, string) {
+	node := o.node
+	pos := o.pos(o.kindKey(), nil)
+	found := ""
+	for _, seg := range parsePath(path) {
+		node = deref(node)
+		if node == nil {
+			break
+		}
+		if seg.isIdx {
+			if node.Kind != yaml.SequenceNode || seg.index < 0 || seg.index >= len(node.Content) {
+				break
+			}
+			node = node.Content[seg.index]
+			pos = o.pos(node, nil)
+			found = IndexPath(found, seg.index)
+			continue
+		}
+		if node.Kind != yaml.MappingNode {
+			break
+		}
+		k, v := lookupKey(node, seg.key, 0)
+		if k == nil {
+			break
+		}
+		node = v
+		pos = o.pos(k, v)
+		found = JoinPath(found, seg.key)
+	}
+	return pos, found
+}
+
+// kindKey is the node of the object's "kind:" key, where whole-object findings
+// point.
+func (o *Object) kindKey() *yaml.Node {
+	if k, _ := lookupKey(deref(o.node), "kind", 0); k != nil {
+		return k
+	}
+	return o.node
+}
+
+// pos is the position of a node; for a mapping key it spans the key and, when
+// the value is a scalar on the same line, the value too.
+func (o *Object) pos(n, value *yaml.Node) Position {
+	if n == nil {
+		return Position{File: o.File, Line: o.lineOffset + 1, Column: 1}
+	}
+	p := Position{File: o.File, Line: n.Line + o.lineOffset, Column: n.Column}
+	end := n
+	if value != nil && value.Kind == yaml.ScalarNode && value.Line == n.Line && !isBlockScalar(value) {
+		end = value
+	}
+	p.EndLine = end.Line + o.lineOffset
+	p.EndColumn = end.Column + scalarWidth(end)
+	return p
+}
+
+func isBlockScalar(n *yaml.Node) bool {
+	return n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0
+}
+
+// scalarWidth is the width in characters of a scalar as written, or of the
+// first character of a collection.
+func scalarWidth(n *yaml.Node) int {
+	if n.Kind != yaml.ScalarNode {
+		return 1
+	}
+	v := n.Value
+	if i := strings.IndexByte(v, '\n'); i >= 0 {
+		v = v[:i]
+	}
+	w := utf8.RuneCountInString(v)
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		w += 2
+	}
+	if w == 0 {
+		w = 1
+	}
+	return w
+}
+
+// deref follows aliases to the node they name.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		return deref(n.Content[0])
+	}
+	return n
+}
+
+// lookupKey finds a key in a mapping node, looking through merge keys ("<<")
+// when the mapping does not set it itself, as YAML merge semantics require.
+func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode || depth > 16 {
+		return nil, nil
+	}
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		kn := m.Content[i]
+		if isMergeKey(kn) {
+			merges = append(merges, m.Content[i+1])
+			continue
+		}
+		if kn.Kind == yaml.ScalarNode && kn.Value == key {
+			return kn, m.Content[i+1]
+		}
+	}
+	for _, src := range merges {
+		src = deref(src)
+		if src == nil {
+			continue
+		}
+		if src.Kind == yaml.SequenceNode {
+			for _, s := range src.Content {
+				if k, v := lookupKey(deref(s), key, depth+1); k != nil {
+					return k, v
+				}
+			}
+			continue
+		}
+		if k, v := lookupKey(src, key, depth+1); k != nil {
+			return k, v
+		}
+	}
+	return nil, nil
+}
+
+func isMergeKey(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "<<" && n.Style == 0 && n.ShortTag() == "!!merge"
+}

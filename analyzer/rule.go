@@ -1,0 +1,161 @@
+package analyzer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Rule is one check of the catalog, with the documentation that feeds
+// `tokenlint explain`, `tokenlint rules`, the README's rule reference and the
+// SARIF rule entries. Go rules and Rego policies are both Rules.
+type Rule struct {
+	ID    string // stable, for example "TL101"
+	Slug  string // stable, for example "projected-token-missing-audience"
+	Title string // a short phrase, no period
+	// Severity is the default severity.
+	Severity Severity
+	// Description says what the rule finds and why it matters (Markdown).
+	Description string
+	// Remediation is one imperative sentence.
+	Remediation string
+	// Example is a manifest the rule reports; Fixed is that manifest fixed.
+	Example string
+	Fixed   string
+	Tags    []string
+	// Kinds limits the objects the rule receives; empty means all.
+	Kinds []string
+	// Check inspects one object and reports through the pass. It must be
+	// safe for concurrent use. Framework rules, reported by the framework
+	// itself, have none.
+	Check func(*Pass)
+}
+
+// Applies reports whether the rule receives objects of the kind.
+func (r *Rule) Applies(kind string) bool {
+	if len(r.Kinds) == 0 {
+		return true
+	}
+	for _, k := range r.Kinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// InvalidManifest is the framework rule for input that cannot be read or
+// parsed, and for fields whose values have the wrong type.
+var InvalidManifest = &Rule{
+	ID:       "TL001",
+	Slug:     "invalid-manifest",
+	Title:    "Manifest is not valid YAML, JSON or Kubernetes",
+	Severity: SeverityError,
+	Description: "A document that is not valid YAML or JSON, or a Kubernetes object whose fields have the wrong " +
+		"types, is rejected by `kubectl` and the API server, and tokenlint cannot check it as intended. The finding " +
+		"points at the line the parser names. Quoted scalars are not coerced: `automountServiceAccountToken: \"false\"` " +
+		"is a string, not a boolean, and does not disable anything.",
+	Remediation: "Fix the syntax or give the field a value of the type Kubernetes expects.",
+	Example: `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  automountServiceAccountToken: "false"
+  containers:
+  - name: web
+    image: nginx
+`,
+	Fixed: `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  automountServiceAccountToken: false
+  containers:
+  - name: web
+    image: nginx
+`,
+	Tags: []string{"correctness"},
+}
+
+// Registry is the catalog of one run: framework rules, built-in Go rules and
+// Rego policies, built-in and user supplied, in one list.
+type Registry struct {
+	rules []*Rule
+	byKey map[string]*Rule
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]*[0-9]+$`)
+	slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// NewRegistry validates the rules and builds the catalog; the framework rules
+// come first. IDs and slugs must be unique, case-insensitively, across both.
+func NewRegistry(rules ...*Rule) (*Registry, error) {
+	reg := &Registry{byKey: map[string]*Rule{}}
+	var errs []string
+	for _, r := range append([]*Rule{InvalidManifest}, rules...) {
+		if err := Validate(r); err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		clash := false
+		for _, key := range []string{r.ID, r.Slug} {
+			if prev, dup := reg.byKey[strings.ToLower(key)]; dup {
+				errs = append(errs, fmt.Sprintf("rule %s: %q is already used by rule %s", r.ID, key, prev.ID))
+				clash = true
+			}
+		}
+		if clash {
+			continue
+		}
+		reg.byKey[strings.ToLower(r.ID)] = r
+		reg.byKey[strings.ToLower(r.Slug)] = r
+		reg.rules = append(reg.rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("invalid rule catalog:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return reg, nil
+}
+
+// Validate checks that a rule is complete and well formed.
+func Validate(r *Rule) error {
+	var problems []string
+	if !idPattern.MatchString(r.ID) {
+		problems = append(problems, fmt.Sprintf("ID %q must be upper-case letters then digits, like TL101", r.ID))
+	}
+	if !slugPattern.MatchString(r.Slug) {
+		problems = append(problems, fmt.Sprintf("slug %q must be lower-case words joined by dashes", r.Slug))
+	}
+	if r.Title == "" || strings.HasSuffix(r.Title, ".") {
+		problems = append(problems, "title must be a short phrase without a final period")
+	}
+	if r.Severity != SeverityNote && r.Severity != SeverityWarning && r.Severity != SeverityError {
+		problems = append(problems, "severity must be error, warning or note")
+	}
+	if strings.TrimSpace(r.Description) == "" {
+		problems = append(problems, "description is missing")
+	}
+	if r.Remediation == "" || !strings.HasSuffix(r.Remediation, ".") {
+		problems = append(problems, "remediation must be one sentence ending with a period")
+	}
+	if len(problems) > 0 {
+		id := r.ID
+		if id == "" {
+			id = "(no ID)"
+		}
+		return fmt.Errorf("rule %s: %s", id, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Rules returns the catalog in order: framework rules, then as given.
+func (reg *Registry) Rules() []*Rule { return reg.rules }
+
+// Lookup finds a rule by ID or slug, case-insensitively.
+func (reg *Registry) Lookup(idOrSlug string) *Rule {
+	return reg.byKey[strings.ToLower(strings.TrimSpace(idOrSlug))]
+}

@@ -1,0 +1,294 @@
+package analyzer
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	rbacv1beta1 "k8s.io/api/rbac/v1beta1"
+	storagev1 "k8s.io/api/storage/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// scheme knows the built-in kinds tokenlint decodes into k8s.io/api types.
+var scheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, rbacv1.AddToScheme,
+		rbacv1beta1.AddToScheme, networkingv1.AddToScheme, policyv1.AddToScheme,
+		autoscalingv2.AddToScheme, storagev1.AddToScheme, admissionregistrationv1.AddToScheme,
+	} {
+		if err := add(s); err != nil {
+			panic(err)
+		}
+	}
+	return s
+}()
+
+// clusterScoped lists the built-in kinds that have no namespace.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "Node": true, "PersistentVolume": true, "ClusterRole": true,
+	"ClusterRoleBinding": true, "StorageClass": true, "CustomResourceDefinition": true,
+	"PriorityClass": true, "ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true,
+	"APIService": true, "CSIDriver": true, "CSINode": true, "IngressClass": true, "RuntimeClass": true,
+	"VolumeAttachment": true, "ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+}
+
+// fieldError is a field whose value has the wrong type for its Kubernetes type.
+type fieldError struct {
+	path string
+	msg  string
+}
+
+// maxTypeErrors bounds the re-decodes spent collecting type errors.
+const maxTypeErrors = 16
+
+// decodeTyped decodes raw (at field path prefix) into out, a pointer to a
+// k8s.io/api type, as the API server's JSON decoder would. A value of the wrong
+// type is reported with its exact field path and then left out, so that the
+// rest of the object still decodes and every such field is reported.
+func decodeTyped(raw any, out any, prefix string) []fieldError {
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return []fieldError{{path: prefix, msg: err.Error()}}
+	}
+	var errs []fieldError
+	var generic any
+	for range maxTypeErrors {
+		err := json.Unmarshal(data, out)
+		if err == nil {
+			return errs
+		}
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			// A custom decoder (a quantity, a time) failed: it does not say
+			// where, so the whole object takes the blame.
+			return append(errs, fieldError{path: prefix, msg: err.Error()})
+		}
+		if generic == nil {
+			if err := json.Unmarshal(data, &generic); err != nil {
+				return append(errs, fieldError{path: prefix, msg: err.Error()})
+			}
+		}
+		path, ok := findTypeError(generic, te)
+		want := te.Type.String()
+		if i := strings.LastIndexByte(want, '.'); i >= 0 {
+			want = want[i+1:]
+		}
+		full := path
+		if prefix != "" {
+			full = strings.TrimSuffix(prefix+"."+path, ".")
+		}
+		errs = append(errs, fieldError{path: full, msg: fmt.Sprintf("%s: %s is not a valid %s", full, describeJSON(te.Value), goTypeName(want))})
+		if !ok || !deleteAt(generic, path) {
+			return errs
+		}
+		// Decoding again into the same value is enough: the fields that
+		// decoded are set again to the same values.
+		if data, err = json.Marshal(generic); err != nil {
+			return errs
+		}
+	}
+	return errs
+}
+
+func goTypeName(t string) string {
+	switch t {
+	case "int", "int32", "int64", "uint32", "uint64":
+		return "integer"
+	case "float64", "float32":
+		return "number"
+	case "bool":
+		return "boolean (true or false, unquoted)"
+	case "string":
+		return "string"
+	}
+	return t
+}
+
+func describeJSON(v string) string {
+	switch {
+	case v == "string":
+		return "a string"
+	case strings.HasPrefix(v, "number"):
+		return "the number" + strings.TrimPrefix(v, "number")
+	case v == "bool":
+		return "a boolean"
+	case v == "array":
+		return "a list"
+	case v == "object":
+		return "a mapping"
+	}
+	return v
+}
+
+// findTypeError turns the dotted field of a JSON type error (which names no
+// list index) into the concrete path of the first value of the offending JSON
+// kind.
+func findTypeError(root any, te *json.UnmarshalTypeError) (string, bool) {
+	// te.Value is "string", "bool", "array", "object" or "number 1.5".
+	kind, literal, _ := strings.Cut(te.Value, " ")
+	matches := func(v any) bool {
+		if jsonKind(v) != kind {
+			return false
+		}
+		if literal == "" {
+			return true
+		}
+		b, err := json.Marshal(v)
+		return err == nil && string(b) == literal
+	}
+	var walk func(v any, segs []segment, path string) (string, bool)
+	walk = func(v any, segs []segment, path string) (string, bool) {
+		if l, ok := v.([]any); ok && (len(segs) == 0 || !segs[0].isIdx) {
+			for i, item := range l {
+				if p, ok := walk(item, segs, IndexPath(path, i)); ok {
+					return p, true
+				}
+			}
+			return "", false
+		}
+		if len(segs) == 0 {
+			return path, matches(v)
+		}
+		s := segs[0]
+		if s.isIdx {
+			l, ok := v.([]any)
+			if !ok || s.index >= len(l) {
+				return "", false
+			}
+			return walk(l[s.index], segs[1:], IndexPath(path, s.index))
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		child, ok := m[s.key]
+		if !ok {
+			// encoding/json names embedded structs (VolumeSource) in the
+			// path; JSON keys of Kubernetes types are never capitalised.
+			if s.key != "" && s.key[0] >= 'A' && s.key[0] <= 'Z' {
+				return walk(v, segs[1:], path)
+			}
+			return "", false
+		}
+		return walk(child, segs[1:], JoinPath(path, s.key))
+	}
+	return walk(root, parsePath(te.Field), "")
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case float64, int64:
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
+}
+
+// deleteAt removes the value at path from a generic JSON value.
+func deleteAt(root any, path string) bool {
+	segs := parsePath(path)
+	if len(segs) == 0 {
+		return false
+	}
+	cur := root
+	for _, s := range segs[:len(segs)-1] {
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[s.key]
+		case []any:
+			if !s.isIdx || s.index >= len(c) {
+				return false
+			}
+			cur = c[s.index]
+		default:
+			return false
+		}
+	}
+	last := segs[len(segs)-1]
+	switch c := cur.(type) {
+	case map[string]any:
+		delete(c, last.key)
+		return true
+	case []any:
+		if last.isIdx && last.index < len(c) {
+			c[last.index] = nil
+			return true
+		}
+	}
+	return false
+}
+
+// typeObject decodes a known kind into its k8s.io/api type and finds its pod
+// spec, recording every field of the wrong type as a problem.
+func (o *Object) typeObject() {
+	gv, err := schema.ParseGroupVersion(o.APIVersion)
+	if err == nil {
+		if typed, err := scheme.New(gv.WithKind(o.Kind)); err == nil {
+			for _, fe := range decodeTyped(o.Raw, typed, "") {
+				o.addFieldProblem(fe)
+			}
+			o.Typed = typed
+		}
+	}
+	o.podSpec = o.findPodSpec()
+}
+
+func (o *Object) findPodSpec() *PodSpec {
+	switch t := o.Typed.(type) {
+	case *corev1.Pod:
+		return &PodSpec{Spec: &t.Spec, Path: "spec"}
+	case *corev1.PodTemplate:
+		return &PodSpec{Spec: &t.Template.Spec, Path: "template.spec"}
+	case *corev1.ReplicationController:
+		if t.Spec.Template == nil {
+			return nil
+		}
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *appsv1.Deployment:
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *appsv1.StatefulSet:
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *appsv1.DaemonSet:
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *appsv1.ReplicaSet:
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *batchv1.Job:
+		return &PodSpec{Spec: &t.Spec.Template.Spec, Path: "spec.template.spec"}
+	case *batchv1.CronJob:
+		return &PodSpec{Spec: &t.Spec.JobTemplate.Spec.Template.Spec, Path: "spec.jobTemplate.spec.template.spec"}
+	case nil:
+		// A custom resource embedding a pod template the usual way
+		// (DeploymentConfig, Argo Rollout, Knative Service, ...).
+		const path = "spec.template.spec"
+		raw, ok := o.Lookup(path)
+		m, isMap := raw.(map[string]any)
+		if !ok || !isMap || m["containers"] == nil {
+			return nil
+		}
+		spec := &corev1.PodSpec{}
+		for _, fe := range decodeTyped(m, spec, path) {
+			o.addFieldProblem(fe)
+		}
+		return &PodSpec{Spec: spec, Path: path}
+	}
+	return nil
+}

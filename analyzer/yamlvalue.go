@@ -1,0 +1,229 @@
+package analyzer
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Limits bound what one document may cost, so that a hostile file gets an
+// error instead of exhausting memory.
+type Limits struct {
+	// MaxDocumentBytes is the largest document accepted.
+	MaxDocumentBytes int
+	// MaxNodes bounds the values a document expands to, counting every
+	// expansion of an alias: it is what defeats "billion laughs".
+	MaxNodes int
+	// MaxDepth bounds nesting.
+	MaxDepth int
+}
+
+// DefaultLimits are generous for real manifests (a large CRD is well under a
+// megabyte and a few tens of thousands of values).
+var DefaultLimits = Limits{MaxDocumentBytes: 8 << 20, MaxNodes: 1_000_000, MaxDepth: 256}
+
+// nodeError is an error at a node of the document being converted.
+type nodeError struct {
+	line, column int
+	msg          string
+}
+
+func (e *nodeError) Error() string { return e.msg }
+
+// converter turns a yaml.Node tree into the JSON-shaped value Kubernetes sees
+// (map[string]any, []any, string, int64, float64, bool, nil), the way
+// sigs.k8s.io/yaml reads YAML: merge keys applied, aliases expanded, YAML 1.1
+// booleans (yes/no/on/off) recognised, keys made strings, and duplicate keys
+// rejected. Quoted scalars stay strings.
+type converter struct {
+	budget int
+	limits Limits
+}
+
+func newConverter(l Limits) *converter { return &converter{budget: l.MaxNodes, limits: l} }
+
+func (c *converter) fail(n *yaml.Node, format string, args ...any) error {
+	return &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *converter) value(n *yaml.Node, depth int) (any, error) {
+	c.budget--
+	if c.budget < 0 {
+		return nil, c.fail(n, "document expands to more than %d values (alias expansion is bounded)", c.limits.MaxNodes)
+	}
+	if depth > c.limits.MaxDepth {
+		return nil, c.fail(n, "document nests deeper than %d levels", c.limits.MaxDepth)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return c.value(n.Content[0], depth)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return nil, c.fail(n, "unknown anchor %q", n.Value)
+		}
+		return c.value(n.Alias, depth+1)
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, item := range n.Content {
+			v, err := c.value(item, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		if err := c.mapping(n, out, depth, map[string]*yaml.Node{}); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case yaml.ScalarNode:
+		return scalar(n)
+	}
+	return nil, c.fail(n, "unsupported YAML node")
+}
+
+// mapping fills out with the pairs of n. Keys set by n itself win over keys
+// merged in with "<<", whatever their order, as the merge key spec says.
+func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen map[string]*yaml.Node) error {
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		if isMergeKey(kn) {
+			merges = append(merges, vn)
+			continue
+		}
+		key, err := c.key(kn)
+		if err != nil {
+			return err
+		}
+		if prev, dup := seen[key]; dup {
+			return c.fail(kn, "mapping key %q already defined at line %d", key, prev.Line)
+		}
+		seen[key] = kn
+		v, err := c.value(vn, depth+1)
+		if err != nil {
+			return err
+		}
+		out[key] = v
+	}
+	for _, m := range merges {
+		m = deref(m)
+		var sources []*yaml.Node
+		switch {
+		case m != nil && m.Kind == yaml.MappingNode:
+			sources = []*yaml.Node{m}
+		case m != nil && m.Kind == yaml.SequenceNode:
+			for _, s := range m.Content {
+				sources = append(sources, deref(s))
+			}
+		}
+		for _, s := range sources {
+			if s == nil || s.Kind != yaml.MappingNode {
+				return c.fail(n, "merge key \"<<\" must name a mapping or a list of mappings")
+			}
+			merged := make(map[string]any, len(s.Content)/2)
+			if err := c.mapping(s, merged, depth+1, map[string]*yaml.Node{}); err != nil {
+				return err
+			}
+			for k, v := range merged {
+				if _, set := out[k]; !set {
+					out[k] = v
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// key renders a mapping key as a string, as the JSON conversion of
+// sigs.k8s.io/yaml does.
+func (c *converter) key(n *yaml.Node) (string, error) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return "", c.fail(n, "mapping key must be a scalar")
+	}
+	return n.Value, nil
+}
+
+// yaml11Bools are the plain scalars YAML 1.1 (and so kubectl, through
+// sigs.k8s.io/yaml) reads as booleans while YAML 1.2 reads them as strings.
+var yaml11Bools = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"n": false, "N": false, "no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
+}
+
+func scalar(n *yaml.Node) (any, error) {
+	tag := n.ShortTag()
+	switch tag {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		if b, ok := yaml11Bools[n.Value]; ok {
+			return b, nil
+		}
+		return strings.EqualFold(n.Value, "true"), nil
+	case "!!int":
+		return parseInt(n)
+	case "!!float":
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf("%q is not a number JSON can represent", n.Value)}
+		}
+		return f, nil
+	case "!!str":
+		if n.Style == 0 {
+			if b, ok := yaml11Bools[n.Value]; ok {
+				return b, nil
+			}
+		}
+	}
+	// Strings, timestamps, binary and custom tags keep their text.
+	return n.Value, nil
+}
+
+func parseInt(n *yaml.Node) (any, error) {
+	s := strings.ReplaceAll(n.Value, "_", "")
+	neg := false
+	switch {
+	case strings.HasPrefix(s, "-"):
+		neg, s = true, s[1:]
+	case strings.HasPrefix(s, "+"):
+		s = s[1:]
+	}
+	base := 10
+	switch {
+	case strings.HasPrefix(s, "0x"):
+		base, s = 16, s[2:]
+	case strings.HasPrefix(s, "0o"):
+		base, s = 8, s[2:]
+	case strings.HasPrefix(s, "0b"):
+		base, s = 2, s[2:]
+	}
+	u, err := strconv.ParseUint(s, base, 64)
+	if err == nil && u <= math.MaxInt64 {
+		if neg {
+			return -int64(u), nil
+		}
+		return int64(u), nil
+	}
+	// Too large for int64: JSON, and so Kubernetes, sees a float.
+	f, ferr := strconv.ParseFloat(n.Value, 64)
+	if ferr != nil && base == 10 {
+		f, ferr = strconv.ParseFloat(s, 64)
+		if neg {
+			f = -f
+		}
+	}
+	if ferr != nil && base != 10 {
+		return nil, &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf("integer %q is out of range", n.Value)}
+	}
+	return f, nil
+}

@@ -1,0 +1,109 @@
+// Package cli builds tokenlint's commands. Commands are made by constructors
+// that take their input and output streams, and Run returns the exit code, so
+// tests run the real CLI in-process. This is the one place where Go rules and
+// Rego policies meet, as Rules of one registry.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (SPEC §4).
+const (
+	ExitOK       = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitError    = 2 // a usage error, or input that could not be read or parsed
+)
+
+// Version is tokenlint's version, set at build time with
+// -ldflags "-X github.com/tokenlint/tokenlint/cmd/cli.Version=v1.2.3".
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// Streams are a command's standard input, output and error.
+type Streams struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Workdir is the directory relative paths are shown against; empty
+	// means the process's working directory.
+	Workdir string
+	// Getenv reads the environment (NO_COLOR); nil means no variables.
+	Getenv func(string) string
+}
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+// NewRoot builds the root command.
+func NewRoot(s Streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tokenlint",
+		Short: "Lint Kubernetes manifests for service-account token hygiene",
+		Long: "tokenlint checks Kubernetes manifests for service-account token hygiene: projected tokens without\n" +
+			"an audience or with a bad expiration, legacy token Secrets, and automounted tokens.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.AddCommand(newLintCommand(s), newVersionCommand(s))
+	return root
+}
+
+// Run runs tokenlint with the arguments (without the program name) and
+// returns its exit code.
+func Run(args []string, s Streams) int {
+	root := NewRoot(s)
+	root.SetArgs(args)
+	err := root.Execute()
+	var ee *exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintln(s.Err, "tokenlint:", ee.err)
+		}
+		return ee.code
+	default:
+		fmt.Fprintln(s.Err, "tokenlint:", err)
+		return ExitError
+	}
+}
+
+func newVersionCommand(s Streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print tokenlint's version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(s.Out, "tokenlint %s\n", version())
+			return err
+		},
+	}
+}

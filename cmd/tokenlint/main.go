@@ -1,0 +1,13 @@
+// Command tokenlint lints Kubernetes manifests for service-account token
+// hygiene. See README.md.
+package main
+
+import (
+	"os"
+
+	"github.com/tokenlint/tokenlint/cmd/cli"
+)
+
+func main() {
+	os.Exit(cli.Run(os.Args[1:], cli.Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}))
+}

@@ -1,0 +1,86 @@
+package printers
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// JSON writes one document holding every finding, every input error and a
+// summary. Its shape is documented in the README and kept stable: fields are
+// only ever added.
+type JSON struct{ opts Options }
+
+type jsonReport struct {
+	Tool     jsonTool      `json:"tool"`
+	Findings []jsonFinding `json:"findings"`
+	Errors   []jsonError   `json:"errors"`
+	Summary  jsonSummary   `json:"summary"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonFinding struct {
+	RuleID            string       `json:"ruleId"`
+	Slug              string       `json:"slug"`
+	Severity          string       `json:"severity"`
+	Message           string       `json:"message"`
+	File              string       `json:"file"`
+	Line              int          `json:"line"`
+	Column            int          `json:"column"`
+	EndLine           int          `json:"endLine"`
+	EndColumn         int          `json:"endColumn"`
+	Template          string       `json:"template,omitempty"`
+	Object            analyzer.Ref `json:"object"`
+	Path              string       `json:"path"`
+	Suppressed        bool         `json:"suppressed"`
+	SuppressionReason string       `json:"suppressionReason,omitempty"`
+}
+
+type jsonError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type jsonSummary struct {
+	Files    int `json:"files"`
+	Objects  int `json:"objects"`
+	Findings int `json:"findings"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Notes    int `json:"notes"`
+	// InputErrors counts the entries of "errors".
+	InputErrors int `json:"inputErrors"`
+}
+
+// Print writes the report.
+func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
+	out := jsonReport{
+		Tool:     jsonTool{Name: "tokenlint", Version: p.opts.Version},
+		Findings: make([]jsonFinding, 0, len(rep.Findings)),
+		Errors:   make([]jsonError, 0, len(rep.Problems)),
+	}
+	for _, f := range rep.Findings {
+		out.Findings = append(out.Findings, jsonFinding{
+			RuleID: f.Rule.ID, Slug: f.Rule.Slug, Severity: f.Severity.String(), Message: f.Message,
+			File: p.opts.relPath(f.Position.File), Line: f.Position.Line, Column: f.Position.Column,
+			EndLine: f.Position.EndLine, EndColumn: f.Position.EndColumn, Template: f.Source,
+			Object: f.Object, Path: f.Path,
+		})
+	}
+	for _, e := range sortedProblems(rep.Problems) {
+		out.Errors = append(out.Errors, jsonError{File: p.opts.relPath(e.Position.File), Line: e.Position.Line, Column: e.Position.Column, Message: e.Message})
+	}
+	c := countFindings(rep.Findings)
+	out.Summary = jsonSummary{Files: rep.Files, Objects: rep.Objects, Findings: len(rep.Findings),
+		Errors: c.errors, Warnings: c.warnings, Notes: c.notes, InputErrors: len(rep.Problems)}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,78 @@
+package printers
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// Text writes one line a finding, for people:
+//
+//	file:line:col: severity ID message [Kind namespace/name]
+//
+// then one summary line.
+type Text struct{ opts Options }
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiBold   = "\x1b[1m"
+)
+
+func (p *Text) paint(color, s string) string {
+	if !p.opts.Color {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+// Print writes the report.
+func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
+	bw := bufio.NewWriter(w)
+	for _, f := range rep.Findings {
+		sev := f.Severity.String()
+		switch f.Severity {
+		case analyzer.SeverityError:
+			sev = p.paint(ansiRed, sev)
+		case analyzer.SeverityWarning:
+			sev = p.paint(ansiYellow, sev)
+		default:
+			sev = p.paint(ansiCyan, sev)
+		}
+		fmt.Fprintf(bw, "%s:%d:%d: %s %s %s", p.opts.relPath(f.Position.File), f.Position.Line, f.Position.Column, sev, p.paint(ansiBold, f.Rule.ID), f.Message)
+		if ref := f.Object.String(); ref != "" {
+			fmt.Fprintf(bw, " [%s]", ref)
+		}
+		if f.Source != "" {
+			fmt.Fprintf(bw, " (template %s)", f.Source)
+		}
+		bw.WriteByte('\n')
+	}
+	fmt.Fprintln(bw, summary(rep))
+	return bw.Flush()
+}
+
+func summary(rep *analyzer.Report) string {
+	c := countFindings(rep.Findings)
+	scope := fmt.Sprintf("%s, %s", plural(rep.Objects, "object"), plural(rep.Files, "file"))
+	if len(rep.Findings) == 0 {
+		return "no problems in " + scope
+	}
+	s := fmt.Sprintf("%s (%s, %s, %s) in %s", plural(len(rep.Findings), "problem"),
+		plural(c.errors, "error"), plural(c.warnings, "warning"), plural(c.notes, "note"), scope)
+	if n := len(rep.Problems); n > 0 {
+		s += fmt.Sprintf("; %s in the input", plural(n, "error"))
+	}
+	return s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
