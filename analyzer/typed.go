@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -58,6 +59,15 @@ const maxTypeErrors = 16
 // type is reported with its exact field path and then left out, so that the
 // rest of the object still decodes and every such field is reported.
 func decodeTyped(raw any, out any, prefix string) []fieldError {
+	// The fast path converts the map directly, case-sensitively like the API
+	// server. It says nothing useful about a failure, so a failure takes the
+	// slow path: JSON, whose type errors name the field.
+	if m, ok := raw.(map[string]any); ok {
+		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, out); err == nil {
+			return nil
+		}
+		reflect.ValueOf(out).Elem().SetZero()
+	}
 	data, err := json.Marshal(raw)
 	if err != nil {
 		return []fieldError{{path: prefix, msg: err.Error()}}
@@ -80,16 +90,12 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 				return append(errs, fieldError{path: prefix, msg: err.Error()})
 			}
 		}
-		path, ok := findTypeError(generic, te)
-		want := te.Type.String()
-		if i := strings.LastIndexByte(want, '.'); i >= 0 {
-			want = want[i+1:]
-		}
+		path, value, ok := findTypeError(generic, te)
 		full := path
 		if prefix != "" {
 			full = strings.TrimSuffix(prefix+"."+path, ".")
 		}
-		errs = append(errs, fieldError{path: full, msg: fmt.Sprintf("%s: %s is not a valid %s", full, describeJSON(te.Value), goTypeName(want))})
+		errs = append(errs, fieldError{path: full, msg: typeErrorMessage(full, value, ok, te)})
 		if !ok || !deleteAt(generic, path) {
 			return errs
 		}
@@ -102,18 +108,39 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 	return errs
 }
 
+// typeErrorMessage says what was written and what the field takes:
+// `spec.automountServiceAccountToken: "false" is a string, but the field takes
+// a boolean (true or false, unquoted)`.
+func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalTypeError) string {
+	want := te.Type.String()
+	if i := strings.LastIndexByte(want, '.'); i >= 0 {
+		want = want[i+1:]
+	}
+	written := describeJSON(te.Value)
+	if found {
+		if b, err := json.Marshal(value); err == nil {
+			shown := string(b)
+			if len(shown) > 40 {
+				shown = shown[:37] + "..."
+			}
+			written = shown + " is " + written
+		}
+	}
+	return fmt.Sprintf("%s: %s, but the field takes %s", path, written, goTypeName(want))
+}
+
 func goTypeName(t string) string {
 	switch t {
 	case "int", "int32", "int64", "uint32", "uint64":
-		return "integer"
+		return "an integer"
 	case "float64", "float32":
-		return "number"
+		return "a number"
 	case "bool":
-		return "boolean (true or false, unquoted)"
+		return "a boolean (true or false, unquoted)"
 	case "string":
-		return "string"
+		return "a string"
 	}
-	return t
+	return "a " + t
 }
 
 func describeJSON(v string) string {
@@ -121,7 +148,7 @@ func describeJSON(v string) string {
 	case v == "string":
 		return "a string"
 	case strings.HasPrefix(v, "number"):
-		return "the number" + strings.TrimPrefix(v, "number")
+		return "a number"
 	case v == "bool":
 		return "a boolean"
 	case v == "array":
@@ -135,7 +162,7 @@ func describeJSON(v string) string {
 // findTypeError turns the dotted field of a JSON type error (which names no
 // list index) into the concrete path of the first value of the offending JSON
 // kind.
-func findTypeError(root any, te *json.UnmarshalTypeError) (string, bool) {
+func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
 	// te.Value is "string", "bool", "array", "object" or "number 1.5".
 	kind, literal, _ := strings.Cut(te.Value, " ")
 	matches := func(v any) bool {
@@ -148,6 +175,7 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, bool) {
 		b, err := json.Marshal(v)
 		return err == nil && string(b) == literal
 	}
+	var found any
 	var walk func(v any, segs []segment, path string) (string, bool)
 	walk = func(v any, segs []segment, path string) (string, bool) {
 		if l, ok := v.([]any); ok && (len(segs) == 0 || !segs[0].isIdx) {
@@ -159,6 +187,7 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, bool) {
 			return "", false
 		}
 		if len(segs) == 0 {
+			found = v
 			return path, matches(v)
 		}
 		s := segs[0]
@@ -184,7 +213,8 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, bool) {
 		}
 		return walk(child, segs[1:], JoinPath(path, s.key))
 	}
-	return walk(root, parsePath(te.Field), "")
+	path, ok := walk(root, parsePath(te.Field), "")
+	return path, found, ok
 }
 
 func jsonKind(v any) string {

@@ -94,7 +94,11 @@ func Run(t testing.TB, c Case, reg *analyzer.Registry, settings analyzer.Setting
 	report := analyzer.Run(loader.Load(c.Paths), reg, settings)
 	var wants []Expectation
 	for _, p := range c.Paths {
-		wants = append(wants, expectationsUnder(t, p)...)
+		w, err := ExpectationsUnder(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wants = append(wants, w...)
 	}
 	Check(t, reg, wants, report.Findings)
 	return report
@@ -148,8 +152,9 @@ func near(findings []analyzer.Finding, w Expectation) string {
 	return " (found on that line: " + strings.Join(s, ", ") + ")"
 }
 
-func expectationsUnder(t testing.TB, root string) []Expectation {
-	t.Helper()
+// ExpectationsUnder reads the want annotations of a fixture file, or of every
+// fixture file beneath a directory.
+func ExpectationsUnder(root string) ([]Expectation, error) {
 	var out []Expectation
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -164,10 +169,7 @@ func expectationsUnder(t testing.TB, root string) []Expectation {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return out, err
 }
 
 // Expectations reads the want annotations of one fixture file.

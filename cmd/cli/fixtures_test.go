@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/analyzer/analysistest"
+)
+
+// TestFixtures lints every annotated fixture with the whole catalog, so each
+// fixture is also a negative case for every other rule.
+func TestFixtures(t *testing.T) {
+	reg, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"rules", "loader"} {
+		for _, c := range analysistest.Cases(t, filepath.Join("..", "..", "testdata", dir)) {
+			t.Run(dir+"/"+c.Name, func(t *testing.T) {
+				analysistest.Run(t, c, reg, analyzer.DefaultSettings)
+			})
+		}
+	}
+}
+
+// TestEveryRuleHasAFixture keeps the catalog and the fixtures in step: every
+// rule must be expected somewhere under testdata/rules or testdata/loader.
+func TestEveryRuleHasAFixture(t *testing.T) {
+	reg, err := Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[*analyzer.Rule]bool{}
+	for _, dir := range []string{"rules", "loader"} {
+		for _, c := range analysistest.Cases(t, filepath.Join("..", "..", "testdata", dir)) {
+			for _, p := range c.Paths {
+				wants, err := analysistest.ExpectationsUnder(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, w := range wants {
+					if r := reg.Lookup(w.Rule); r != nil {
+						seen[r] = true
+					}
+				}
+			}
+		}
+	}
+	for _, r := range reg.Rules() {
+		if !seen[r] {
+			t.Errorf("rule %s %s has no fixture expecting it", r.ID, r.Slug)
+		}
+	}
+}
