@@ -1,0 +1,30 @@
+GO     ?= go
+BIN    ?= bin/tokenlint
+CORPUS ?= .bench/corpus-10k.yaml
+GEN    ?= ../shared/bench/gencorpus.py
+
+.PHONY: build test lint bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/tokenlint
+
+test:
+	$(GO) test ./...
+
+lint:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above are not formatted"; exit 1; }
+	$(GO) vet ./...
+
+$(CORPUS):
+	mkdir -p $(dir $(CORPUS))
+	python3 $(GEN) --size 10k --single $(CORPUS)
+
+# bench times whole tokenlint processes on the 10,000-object corpus (wall
+# time, objects/s, peak RSS), then the in-process benchmarks: the YAML parser
+# alone (the baseline) next to the whole lint.
+bench: build $(CORPUS)
+	python3 scripts/bench.py $(BIN) $(CORPUS) 5
+	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
+
+clean:
+	rm -rf bin .bench

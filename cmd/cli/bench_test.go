@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// benchCorpus is the 10,000-object corpus of ../shared/bench/gencorpus.py, or
+// the file named by TOKENLINT_BENCH_CORPUS.
+func benchCorpus(b *testing.B) string {
+	b.Helper()
+	if p := os.Getenv("TOKENLINT_BENCH_CORPUS"); p != "" {
+		return p
+	}
+	out := filepath.Join(b.TempDir(), "corpus-10k.yaml")
+	gen := filepath.Join("..", "..", "..", "shared", "bench", "gencorpus.py")
+	if msg, err := exec.Command("python3", gen, "--size", "10k", "--single", out).CombinedOutput(); err != nil {
+		b.Skipf("cannot generate the corpus (set TOKENLINT_BENCH_CORPUS): %v\n%s", err, msg)
+	}
+	return out
+}
+
+// BenchmarkParseOnly is the baseline: the YAML parser alone, turning the
+// corpus into position-keeping nodes, on one goroutine.
+func BenchmarkParseOnly(b *testing.B) {
+	data, err := os.ReadFile(benchCorpus(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var n yaml.Node
+			err := dec.Decode(&n)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkLint is everything `tokenlint lint` does but printing: load,
+// decode into typed objects, index, and run the whole catalog.
+func BenchmarkLint(b *testing.B) {
+	path := benchCorpus(b)
+	info, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reg, err := Catalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(info.Size())
+	objects := 0
+	for b.Loop() {
+		rep := analyzer.Run((&analyzer.Loader{}).Load([]string{path}), reg, analyzer.DefaultSettings)
+		objects = rep.Objects
+	}
+	b.ReportMetric(float64(objects)*float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}
