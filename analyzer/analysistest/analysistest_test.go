@@ -1,0 +1,122 @@
+package analysistest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// recorder is a testing.TB that records failures instead of failing.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+// flagAll reports every container image, so fixtures can predict findings.
+var flagAll = &analyzer.Rule{
+	ID: "TT001", Slug: "every-container", Title: "Every container", Severity: analyzer.SeverityNote,
+	Description: "Reports every container, to test the harness.", Remediation: "Nothing.",
+	Check: func(p *analyzer.Pass) {
+		ps, ok := p.Object.PodSpec()
+		if !ok {
+			return
+		}
+		for i, c := range ps.Spec.Containers {
+			p.Report(fmt.Sprintf("%s.containers[%d].image", ps.Path, i), "container %q", c.Name)
+		}
+	},
+}
+
+const pod = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: one
+    image: a%s
+  - name: two
+    image: b%s
+`
+
+func runOn(t *testing.T, content string) []string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "fixture.yaml")
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := analyzer.NewRegistry(flagAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{TB: t}
+	Run(rec, Case{Name: "fixture", Paths: []string{file}}, reg, analyzer.DefaultSettings)
+	return rec.errors
+}
+
+func TestAllExpectedPasses(t *testing.T) {
+	if errs := runOn(t, fmt.Sprintf(pod, ` # want: TT001 "\"one\""`, " # want: every-container")); len(errs) > 0 {
+		t.Errorf("a fixture whose expectations hold failed: %v", errs)
+	}
+}
+
+func TestMissingFindingFails(t *testing.T) {
+	content := fmt.Sprintf(pod, " # want: TT001", " # want: TT001") + "# want: TT001\n"
+	errs := runOn(t, content)
+	if len(errs) != 1 || !strings.Contains(errs[0], "fixture.yaml:11: TT001: expected finding is missing") {
+		t.Errorf("a missing finding was not reported: %v", errs)
+	}
+}
+
+func TestUnexpectedFindingFails(t *testing.T) {
+	errs := runOn(t, fmt.Sprintf(pod, " # want: TT001", ""))
+	if len(errs) != 1 || !strings.Contains(errs[0], "fixture.yaml:10:5: unexpected TT001") {
+		t.Errorf("an unexpected finding was not reported: %v", errs)
+	}
+}
+
+func TestMessagePatternMustMatch(t *testing.T) {
+	errs := runOn(t, fmt.Sprintf(pod, ` # want: TT001 "\"two\""`, " # want: TT001"))
+	if len(errs) != 2 {
+		t.Errorf("a finding whose message does not match was accepted: %v", errs)
+	}
+}
+
+func TestLineOffset(t *testing.T) {
+	content := strings.Replace(fmt.Sprintf(pod, "", " # want: TT001"), "  - name: one\n", "  # want+2: TT001\n  - name: one\n", 1)
+	if errs := runOn(t, content); len(errs) > 0 {
+		t.Errorf("want+N did not move the expectation: %v", errs)
+	}
+}
+
+func TestSidecarForJSON(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pod.json")
+	json := "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Pod\",\n  \"metadata\": {\"name\": \"p\"},\n  \"spec\": {\"containers\": [\n    {\"name\": \"c\", \"image\": \"x\"}\n  ]}\n}\n"
+	if err := os.WriteFile(file, []byte(json), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file+".want", []byte("6: TT001 \"\\\"c\\\"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wants, err := Expectations(file)
+	if err != nil || len(wants) != 1 || wants[0].Line != 6 || wants[0].Message == nil {
+		t.Fatalf("sidecar expectations: %v %v", wants, err)
+	}
+}
+
+func TestUnknownRuleInWant(t *testing.T) {
+	errs := runOn(t, fmt.Sprintf(pod, " # want: TT001", " # want: TT001 NOPE999"))
+	if len(errs) != 1 || !strings.Contains(errs[0], `unknown rule "NOPE999"`) {
+		t.Errorf("an unknown rule in a want comment was accepted: %v", errs)
+	}
+}
