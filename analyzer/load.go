@@ -203,6 +203,9 @@ func splitDocuments(file string, data []byte) []chunk {
 				flush(pos)
 				start, startLine, hasContent, source = pos, line, false, ""
 			}
+			// A "# Source:" of a document that had no content (a template
+			// rendering to comments only) names no later document.
+			source = ""
 			if rest := bytes.TrimSpace(text[3:]); len(rest) > 0 && rest[0] != '#' {
 				hasContent = true
 			}
@@ -227,6 +230,22 @@ func splitDocuments(file string, data []byte) []chunk {
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// yamlParserProblems are the messages of the YAML parser's (not the
+// scanner's) errors, for which go.yaml.in/yaml/v3 names a 0-based line.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
+
 // parse turns one document into objects.
 func (l *Loader) parse(c chunk) chunkResult {
 	var r chunkResult
@@ -250,6 +269,14 @@ func (l *Loader) parse(c chunk) chunkResult {
 			if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
 				line, _ = strconv.Atoi(m[1])
 				msg = m[2]
+				if yamlParserProblems[msg] {
+					line++
+				}
+			}
+			// A document that ends too early fails at the end of its
+			// stream: name its last line rather than the one after.
+			if last := lastContentLine(c.text); line > last {
+				line = last
 			}
 			problem(line, 1, "invalid YAML: "+msg)
 			return r
@@ -258,7 +285,9 @@ func (l *Loader) parse(c chunk) chunkResult {
 		if root == nil {
 			continue
 		}
-		v, err := newConverter(lim).value(root, 0)
+		conv := newConverter(lim)
+		conv.lineOffset = c.lineOffset
+		v, err := conv.value(root, 0)
 		if err != nil {
 			var ne *nodeError
 			if errors.As(err, &ne) {
@@ -270,6 +299,13 @@ func (l *Loader) parse(c chunk) chunkResult {
 		}
 		l.collect(&r, c, root, v)
 	}
+}
+
+// lastContentLine is the 1-based number of the last line of text that is not
+// blank, at least 1.
+func lastContentLine(text []byte) int {
+	text = bytes.TrimRight(text, " \t\r\n")
+	return bytes.Count(text, []byte("\n")) + 1
 }
 
 // collect makes objects of a parsed value: a Kubernetes object, a List (or

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -176,7 +178,7 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
 		return err == nil && string(b) == literal
 	}
 	var found any
-	var walk func(v any, segs []segment, path string) (string, bool)
+	var walk, inMap func(v any, segs []segment, path string) (string, bool)
 	walk = func(v any, segs []segment, path string) (string, bool) {
 		if l, ok := v.([]any); ok && (len(segs) == 0 || !segs[0].isIdx) {
 			for i, item := range l {
@@ -187,8 +189,11 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
 			return "", false
 		}
 		if len(segs) == 0 {
-			found = v
-			return path, matches(v)
+			if matches(v) {
+				found = v
+				return path, true
+			}
+			return inMap(v, segs, path)
 		}
 		s := segs[0]
 		if s.isIdx {
@@ -209,9 +214,24 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
 			if s.key != "" && s.key[0] >= 'A' && s.key[0] <= 'Z' {
 				return walk(v, segs[1:], path)
 			}
-			return "", false
+			return inMap(v, segs, path)
 		}
 		return walk(child, segs[1:], JoinPath(path, s.key))
+	}
+	// encoding/json leaves the keys of Go maps (labels, annotations,
+	// nodeSelector, ...) out of the field: the value may be one of a map's,
+	// in the order the JSON was written (sorted, as json.Marshal writes it).
+	inMap = func(v any, segs []segment, path string) (string, bool) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if p, ok := walk(m[k], segs, JoinPath(path, k)); ok {
+				return p, true
+			}
+		}
+		return "", false
 	}
 	path, ok := walk(root, parsePath(te.Field), "")
 	return path, found, ok

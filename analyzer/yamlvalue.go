@@ -41,6 +41,9 @@ func (e *nodeError) Error() string { return e.msg }
 type converter struct {
 	budget int
 	limits Limits
+	// lineOffset turns the document's lines into the file's, for the
+	// lines that messages name.
+	lineOffset int
 }
 
 func newConverter(l Limits) *converter { return &converter{budget: l.MaxNodes, limits: l} }
@@ -105,7 +108,7 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 			return err
 		}
 		if prev, dup := seen[key]; dup {
-			return c.fail(kn, "mapping key %q already defined at line %d", key, prev.Line)
+			return c.fail(kn, "mapping key %q already defined at line %d", key, prev.Line+c.lineOffset)
 		}
 		seen[key] = kn
 		v, err := c.value(vn, depth+1)
