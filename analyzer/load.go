@@ -94,11 +94,19 @@ func (l *Loader) Load(paths []string) *Input {
 	return in
 }
 
+// limits are the loader's limits, each one left zero taking its default.
 func (l *Loader) limits() Limits {
-	if l.Limits == (Limits{}) {
-		return DefaultLimits
+	lim := l.Limits
+	if lim.MaxDocumentBytes <= 0 {
+		lim.MaxDocumentBytes = DefaultLimits.MaxDocumentBytes
 	}
-	return l.Limits
+	if lim.MaxNodes <= 0 {
+		lim.MaxNodes = DefaultLimits.MaxNodes
+	}
+	if lim.MaxDepth <= 0 {
+		lim.MaxDepth = DefaultLimits.MaxDepth
+	}
+	return lim
 }
 
 func (l *Loader) read(name string) ([]byte, error) {

@@ -77,6 +77,9 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 	var errs []fieldError
 	var generic any
 	for range maxTypeErrors {
+		// A failed decode leaves values behind (a pointer allocated for a
+		// quoted "false" reads as false): start from zero every time.
+		reflect.ValueOf(out).Elem().SetZero()
 		err := json.Unmarshal(data, out)
 		if err == nil {
 			return errs
@@ -185,6 +188,12 @@ func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
 				if p, ok := walk(item, segs, IndexPath(path, i)); ok {
 					return p, true
 				}
+			}
+			// No item is at fault: the list itself is (a list written
+			// where a string belongs).
+			if len(segs) == 0 && matches(v) {
+				found = v
+				return path, true
 			}
 			return "", false
 		}

@@ -202,31 +202,39 @@ func parseInt(n *yaml.Node) (any, error) {
 		s = s[1:]
 	}
 	base := 10
-	switch {
-	case strings.HasPrefix(s, "0x"):
+	switch prefix := strings.ToLower(s[:min(len(s), 2)]); {
+	case prefix == "0x":
 		base, s = 16, s[2:]
-	case strings.HasPrefix(s, "0o"):
+	case prefix == "0o":
 		base, s = 8, s[2:]
-	case strings.HasPrefix(s, "0b"):
+	case prefix == "0b":
 		base, s = 2, s[2:]
+	case len(s) > 1 && s[0] == '0':
+		// YAML 1.1 octal (defaultMode: 0644), as kubectl reads it.
+		base = 8
 	}
 	u, err := strconv.ParseUint(s, base, 64)
-	if err == nil && u <= math.MaxInt64 {
+	switch {
+	case err == nil && u <= math.MaxInt64:
 		if neg {
 			return -int64(u), nil
 		}
 		return int64(u), nil
-	}
-	// Too large for int64: JSON, and so Kubernetes, sees a float.
-	f, ferr := strconv.ParseFloat(n.Value, 64)
-	if ferr != nil && base == 10 {
-		f, ferr = strconv.ParseFloat(s, 64)
+	case err == nil && neg && u == 1<<63:
+		return int64(math.MinInt64), nil
+	case err == nil:
+		// Too large for int64: JSON, and so Kubernetes, sees a float.
+		f := float64(u)
 		if neg {
 			f = -f
 		}
+		return f, nil
 	}
-	if ferr != nil && base != 10 {
-		return nil, &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf("integer %q is out of range", n.Value)}
+	if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && base == 10 && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		if neg {
+			f = -f
+		}
+		return f, nil
 	}
-	return f, nil
+	return nil, &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf("%q is not an integer JSON can represent", n.Value)}
 }
