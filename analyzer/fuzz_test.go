@@ -1,0 +1,88 @@
+package analyzer
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// FuzzLoad feeds arbitrary bytes through the loader (document splitting,
+// parsing, conversion, typing, positions) and a rule that reports at many
+// paths. Whatever the input, nothing panics and every position names a line
+// of the input.
+func FuzzLoad(f *testing.F) {
+	err := filepath.WalkDir(filepath.Join("..", "testdata"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yaml", ".yml", ".json":
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			f.Add(data)
+		}
+		return nil
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		"", "---", "...", "\xef\xbb\xbf", "{", "[", "a: *b", "<<: 1", "a: &a [*a]",
+		"apiVersion: v1\nkind: List\nitems: [1, {apiVersion: v1, kind: Pod, spec: []}]\n",
+		"apiVersion: v1\nkind: Pod\nspec:\n  <<: [{containers: x}, *y]\n",
+		"apiVersion: v1\nkind: Pod\nspec: {volumes: [{projected: {sources: [{serviceAccountToken: {expirationSeconds: 0x7fffffffffffffff}}]}}]}\n",
+	} {
+		f.Add([]byte(s))
+	}
+
+	probe := &Rule{
+		ID: "TST1", Slug: "probe", Title: "Probe", Severity: SeverityNote,
+		Description: "Reports at many paths.", Remediation: "None.",
+		Check: func(p *Pass) {
+			for _, path := range []string{"", "kind", "metadata.name", "spec", "spec.containers[0].image", "spec.volumes[0].projected.sources[0].serviceAccountToken", "items[3]", "[a.b][0]", "a[", "..", "spec.template.spec.volumes[99]"} {
+				p.Report(path, "probe")
+			}
+			if ps, ok := p.Object.PodSpec(); ok {
+				p.Report(ps.Path+".containers", "pod spec")
+			}
+		},
+	}
+	reg, err := NewRegistry(probe)
+	if err != nil {
+		f.Fatal(err)
+	}
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := bytes.Count(data, []byte("\n")) + 1
+		l := &Loader{Stdin: bytes.NewReader(data), Limits: Limits{MaxDocumentBytes: 1 << 16, MaxNodes: 20000, MaxDepth: 64}}
+		in := l.Load([]string{"-"})
+		check := func(what string, p Position) {
+			if p.File != StdinName || p.Line < 1 || p.Line > lines || p.Column < 1 {
+				t.Fatalf("%s at %+v, outside the %d lines of the input", what, p, lines)
+			}
+			if p.EndLine != 0 && (p.EndLine < p.Line || (p.EndLine == p.Line && p.EndColumn <= p.Column)) {
+				t.Fatalf("%s: region %+v ends before it starts", what, p)
+			}
+		}
+		for _, p := range in.Problems {
+			check("problem "+p.Message, p.Position)
+		}
+		for _, o := range in.Objects {
+			if o.Kind == "" || o.APIVersion == "" || o.Raw == nil {
+				t.Fatalf("object without kind or apiVersion: %+v", o)
+			}
+			for _, p := range o.Problems() {
+				check("field problem "+p.Message, p.Position)
+			}
+		}
+		rep := Run(in, reg, DefaultSettings)
+		for _, f := range rep.Findings {
+			check("finding "+f.Rule.ID+" "+f.Message, f.Position)
+		}
+	})
+}

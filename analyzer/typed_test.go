@@ -1,0 +1,247 @@
+package analyzer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+func TestTypedDecodeReportsEveryWrongField(t *testing.T) {
+	o := mustObject(t, `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: several
+  labels:
+    app: web
+    tier: 1
+  annotations:
+    enabled: yes
+spec:
+  replicas: "3"
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      automountServiceAccountToken: "false"
+      nodeSelector:
+        disk: ssd
+        zone: 7
+      containers:
+      - name: app
+        image: app
+        ports:
+        - containerPort: 80
+        - containerPort: "8080"
+      - name: [not, a, string]
+        image: sidecar
+        env:
+        - name: A
+          value: on
+      volumes:
+      - name: token
+        projected:
+          defaultMode: 0644
+          sources:
+          - serviceAccountToken:
+              path: token
+              expirationSeconds: "3600"
+`)
+	want := []struct {
+		path    string
+		line    int
+		message string
+	}{
+		{"metadata.labels.tier", 7, `^metadata\.labels\.tier: 1 is a number, but the field takes a string$`},
+		{"metadata.annotations.enabled", 9, `true is a boolean, but the field takes a string`},
+		{"spec.replicas", 11, `"3" is a string, but the field takes an integer`},
+		{"spec.template.spec.automountServiceAccountToken", 18, `"false" is a string, but the field takes a boolean`},
+		{"spec.template.spec.nodeSelector.zone", 21, `7 is a number`},
+		{"spec.template.spec.containers[0].ports[1].containerPort", 27, `"8080" is a string`},
+		{"spec.template.spec.containers[1].name", 28, `\["not","a","string"\] is a list, but the field takes a string`},
+		{"spec.template.spec.containers[1].env[0].value", 32, `true is a boolean`},
+		{"spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", 40, `"3600" is a string`},
+	}
+	got := o.Problems()
+	slices.SortFunc(got, func(a, b Problem) int { return a.Position.Line - b.Position.Line })
+	if len(got) != len(want) {
+		for _, p := range got {
+			t.Logf("%d: %s: %s", p.Position.Line, p.Path, p.Message)
+		}
+		t.Fatalf("got %d problems, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		p := got[i]
+		if p.Path != w.path || p.Position.Line != w.line || !regexp.MustCompile(w.message).MatchString(p.Message) || p.Object != o {
+			t.Errorf("problem %d = %d: %s: %q; want %d: %s: /%s/", i, p.Position.Line, p.Path, p.Message, w.line, w.path, w.message)
+		}
+	}
+
+	// Everything else still decodes; the wrong fields are left out.
+	d, ok := o.Typed.(*appsv1.Deployment)
+	if !ok {
+		t.Fatalf("Typed is %T", o.Typed)
+	}
+	spec := d.Spec.Template.Spec
+	switch {
+	case d.Name != "several" || d.Labels["app"] != "web":
+		t.Errorf("metadata not decoded: %+v", d.ObjectMeta)
+	case d.Spec.Replicas != nil:
+		t.Errorf("replicas %q decoded as %d", "3", *d.Spec.Replicas)
+	case spec.AutomountServiceAccountToken != nil:
+		t.Errorf("a quoted \"false\" decoded as %v", *spec.AutomountServiceAccountToken)
+	case len(spec.Containers) != 2 || spec.Containers[0].Ports[0].ContainerPort != 80 || spec.Containers[1].Image != "sidecar":
+		t.Errorf("containers not decoded: %+v", spec.Containers)
+	case spec.Volumes[0].Projected == nil || *spec.Volumes[0].Projected.DefaultMode != 0o644:
+		t.Errorf("defaultMode 0644 not decoded as octal: %+v", spec.Volumes[0].Projected)
+	case spec.Volumes[0].Projected.Sources[0].ServiceAccountToken.Path != "token":
+		t.Errorf("token source not decoded")
+	}
+}
+
+// TestRunOwnedFieldProblems checks that a field problem on a field a rule
+// reports is left to that rule, and every other one becomes TL001.
+func TestRunOwnedFieldProblems(t *testing.T) {
+	in := loadString(t, &Loader{}, podWithToken("owned", "          path: token\n          expirationSeconds: \"3600\"\n")+"  hostNetwork: \"yes\"\n")
+	rule := validRule("TL901", "expiration-owner")
+	rule.Check = func(p *Pass) {
+		p.Report("spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", "owned")
+	}
+	reg, err := NewRegistry(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Run(in, reg, DefaultSettings)
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, fmt.Sprintf("%d %s %s", f.Position.Line, f.Rule.ID, f.Path))
+	}
+	want := []string{
+		"16 TL901 spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds",
+		"17 TL001 spec.hostNetwork",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+	if len(rep.Problems) != 2 {
+		t.Errorf("report has %d problems, want both field problems", len(rep.Problems))
+	}
+}
+
+func TestPodSpecPaths(t *testing.T) {
+	template := func(indent string) string {
+		return strings.ReplaceAll(`template:
+  metadata: {labels: {app: x}}
+  spec:
+    containers: [{name: c, image: i}]
+`, "\n", "\n"+indent)
+	}
+	tests := []struct {
+		kind, apiVersion, body string
+		path                   string // empty: no pod spec
+	}{
+		{"Pod", "v1", "spec:\n  containers: [{name: c, image: i}]\n", "spec"},
+		{"PodTemplate", "v1", template(""), "template.spec"},
+		{"ReplicationController", "v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"Deployment", "apps/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"StatefulSet", "apps/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"DaemonSet", "apps/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"ReplicaSet", "apps/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"Job", "batch/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"CronJob", "batch/v1", "spec:\n  jobTemplate:\n    spec:\n      " + template("      "), "spec.jobTemplate.spec.template.spec"},
+		{"Rollout", "argoproj.io/v1alpha1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"DeploymentConfig", "apps.openshift.io/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		{"Service", "serving.knative.dev/v1", "spec:\n  " + template("  "), "spec.template.spec"},
+		// No pod spec: a ReplicationController without template, kinds
+		// without pod templates, custom resources whose spec.template.spec
+		// has no containers.
+		{"ReplicationController", "v1", "spec:\n  replicas: 1\n", ""},
+		{"Service", "v1", "spec:\n  " + template("  "), ""},
+		{"ConfigMap", "v1", "data: {a: b}\n", ""},
+		{"Widget", "example.com/v1", "spec:\n  template:\n    spec:\n      size: 3\n", ""},
+		{"Widget", "example.com/v1", "spec:\n  template: [a]\n", ""},
+	}
+	for _, tt := range tests {
+		o := mustObject(t, "apiVersion: "+tt.apiVersion+"\nkind: "+tt.kind+"\nmetadata: {name: x}\n"+tt.body)
+		if len(o.Problems()) != 0 {
+			t.Errorf("%s %s: problems %+v", tt.apiVersion, tt.kind, o.Problems())
+		}
+		ps, ok := o.PodSpec()
+		if tt.path == "" {
+			if ok {
+				t.Errorf("%s %s: pod spec at %q, want none", tt.apiVersion, tt.kind, ps.Path)
+			}
+			continue
+		}
+		if !ok || ps.Path != tt.path || ps.Spec == nil {
+			t.Errorf("%s %s: pod spec %v at %q, want one at %q", tt.apiVersion, tt.kind, ok, ps.Path, tt.path)
+			continue
+		}
+		// The path names the written pod spec, and the typed spec is it.
+		if raw, ok := o.Lookup(ps.Path + ".containers[0].image"); !ok || raw != "i" {
+			t.Errorf("%s: %s.containers[0].image = %v", tt.kind, ps.Path, raw)
+		}
+		if len(ps.Spec.Containers) != 1 || ps.Spec.Containers[0].Image != "i" {
+			t.Errorf("%s: typed spec %+v", tt.kind, ps.Spec.Containers)
+		}
+	}
+}
+
+func TestCustomResourcePodSpecProblems(t *testing.T) {
+	o := mustObject(t, `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: r}
+spec:
+  template:
+    spec:
+      automountServiceAccountToken: "no"
+      containers:
+      - name: app
+        image: app
+        ports: [{containerPort: "80"}]
+`)
+	if o.Typed != nil {
+		t.Errorf("a custom resource has a Typed value %T", o.Typed)
+	}
+	var got []string
+	for _, p := range o.Problems() {
+		got = append(got, fmt.Sprintf("%d %s", p.Position.Line, p.Path))
+	}
+	slices.Sort(got)
+	want := []string{"11 spec.template.spec.containers[0].ports[0].containerPort", "7 spec.template.spec.automountServiceAccountToken"}
+	if !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+	ps, ok := o.PodSpec()
+	if !ok || ps.Spec.AutomountServiceAccountToken != nil || len(ps.Spec.Containers) != 1 {
+		t.Errorf("pod spec %+v", ps.Spec)
+	}
+}
+
+func TestTypedKinds(t *testing.T) {
+	for text, want := range map[string]string{
+		"apiVersion: v1\nkind: ServiceAccount\n":                        "*v1.ServiceAccount",
+		"apiVersion: v1\nkind: Secret\n":                                "*v1.Secret",
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n": "*v1.ClusterRole",
+		"apiVersion: batch/v1\nkind: CronJob\n":                         "*v1.CronJob",
+		// Unknown versions and kinds, and bad apiVersions, stay untyped.
+		"apiVersion: apps/v1beta9\nkind: Deployment\n": "<nil>",
+		"apiVersion: example.com/v1\nkind: Pod\n":      "<nil>",
+		"apiVersion: a/b/c\nkind: Pod\n":               "<nil>",
+	} {
+		o := mustObject(t, text)
+		if got := fmt.Sprintf("%T", o.Typed); got != want && !(want == "<nil>" && o.Typed == nil) {
+			t.Errorf("%q: Typed is %s, want %s", text, got, want)
+		}
+	}
+	o := mustObject(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\nstringData: {a: b}\n")
+	if s := o.Typed.(*corev1.Secret); s.Name != "s" || s.Type != corev1.SecretTypeOpaque || s.StringData["a"] != "b" {
+		t.Errorf("secret decoded as %+v", s)
+	}
+}
