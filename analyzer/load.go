@@ -136,14 +136,20 @@ func (l *Loader) expand(paths []string, in *Input) []string {
 			files = append(files, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		root := p
+		if link, err := os.Lstat(p); err == nil && link.Mode()&fs.ModeSymlink != 0 {
+			// WalkDir does not follow a symbolic link at its root; with a
+			// final separator, the system resolves it.
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				in.Problems = append(in.Problems, Problem{Position: Position{File: path}, Message: "cannot read: " + err.Error()})
 				return nil
 			}
 			if d.IsDir() {
 				name := d.Name()
-				if path != p && (name == "vendor" || (strings.HasPrefix(name, ".") && name != "." && name != "..")) {
+				if path != root && (name == "vendor" || (strings.HasPrefix(name, ".") && name != "." && name != "..")) {
 					return filepath.SkipDir
 				}
 				return nil

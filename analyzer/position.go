@@ -123,7 +123,13 @@ func deref(n *yaml.Node) *yaml.Node {
 // lookupKey finds a key in a mapping node, looking through merge keys ("<<")
 // when the mapping does not set it itself, as YAML merge semantics require.
 func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode || depth > 16 {
+	return lookupKeyOnce(m, key, depth, nil)
+}
+
+// lookupKeyOnce is lookupKey searching each mapping once: merging the same
+// anchor again and again must not make the search exponential.
+func lookupKeyOnce(m *yaml.Node, key string, depth int, searched map[*yaml.Node]bool) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode || depth > 16 || searched[m] {
 		return nil, nil
 	}
 	var merges []*yaml.Node
@@ -137,6 +143,13 @@ func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
 			return kn, m.Content[i+1]
 		}
 	}
+	if len(merges) == 0 {
+		return nil, nil
+	}
+	if searched == nil {
+		searched = map[*yaml.Node]bool{}
+	}
+	searched[m] = true
 	for _, src := range merges {
 		src = deref(src)
 		if src == nil {
@@ -144,13 +157,13 @@ func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
 		}
 		if src.Kind == yaml.SequenceNode {
 			for _, s := range src.Content {
-				if k, v := lookupKey(deref(s), key, depth+1); k != nil {
+				if k, v := lookupKeyOnce(deref(s), key, depth+1, searched); k != nil {
 					return k, v
 				}
 			}
 			continue
 		}
-		if k, v := lookupKey(src, key, depth+1); k != nil {
+		if k, v := lookupKeyOnce(src, key, depth+1, searched); k != nil {
 			return k, v
 		}
 	}

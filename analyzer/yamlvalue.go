@@ -132,6 +132,15 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 			if s == nil || s.Kind != yaml.MappingNode {
 				return c.fail(n, "merge key \"<<\" must name a mapping or a list of mappings")
 			}
+			// A merge costs a value even when it adds none: merging
+			// empty mappings must not escape the budget.
+			c.budget--
+			if c.budget < 0 {
+				return c.fail(s, "document expands to more than %d values (alias expansion is bounded)", c.limits.MaxNodes)
+			}
+			if depth > c.limits.MaxDepth {
+				return c.fail(s, "document nests deeper than %d levels", c.limits.MaxDepth)
+			}
 			merged := make(map[string]any, len(s.Content)/2)
 			if err := c.mapping(s, merged, depth+1, map[string]*yaml.Node{}); err != nil {
 				return err
