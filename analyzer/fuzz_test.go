@@ -33,6 +33,9 @@ func FuzzLoad(f *testing.F) {
 	}
 	for _, s := range []string{
 		"", "---", "...", "\xef\xbb\xbf", "{", "[", "a: *b", "<<: 1", "a: &a [*a]",
+		// Found by fuzzing: a lone CR ends a line for the YAML parser.
+		"\rapiVersion: 0\nkind:",
+		"m0: &m0 {}\nm1: &m1 {<<: [*m0, *m0, *m0, *m0]}\nm2: {<<: [*m1, *m1, *m1, *m1]}\n",
 		"apiVersion: v1\nkind: List\nitems: [1, {apiVersion: v1, kind: Pod, spec: []}]\n",
 		"apiVersion: v1\nkind: Pod\nspec:\n  <<: [{containers: x}, *y]\n",
 		"apiVersion: v1\nkind: Pod\nspec: {volumes: [{projected: {sources: [{serviceAccountToken: {expirationSeconds: 0x7fffffffffffffff}}]}}]}\n",
@@ -58,7 +61,7 @@ func FuzzLoad(f *testing.F) {
 	}
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		lines := bytes.Count(data, []byte("\n")) + 1
+		lines := yamlLines(data)
 		l := &Loader{Stdin: bytes.NewReader(data), Limits: Limits{MaxDocumentBytes: 1 << 16, MaxNodes: 20000, MaxDepth: 64}}
 		in := l.Load([]string{"-"})
 		check := func(what string, p Position) {
@@ -85,4 +88,22 @@ func FuzzLoad(f *testing.F) {
 			check("finding "+f.Rule.ID+" "+f.Message, f.Position)
 		}
 	})
+}
+
+// yamlLines counts the lines of data as the YAML parser does: CR LF, CR, LF,
+// NEL, LS and PS all end a line.
+func yamlLines(data []byte) int {
+	n := 1
+	for i := 0; i < len(data); i++ {
+		switch {
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			i++
+			n++
+		case data[i] == '\r' || data[i] == '\n':
+			n++
+		case bytes.HasPrefix(data[i:], []byte("\u0085")), bytes.HasPrefix(data[i:], []byte("\u2028")), bytes.HasPrefix(data[i:], []byte("\u2029")):
+			n++
+		}
+	}
+	return n
 }

@@ -185,12 +185,21 @@ func TestLoadDirectory(t *testing.T) {
 		t.Errorf("named paths loaded %v, want %v", got, want)
 	}
 
-	// The walk also works from inside the directory, as "lint ." does.
-	wd, _ := os.Getwd()
-	if err := os.Chdir(filepath.Join(dir, "sub")); err != nil {
-		t.Fatal(err)
+	// A symbolic link to a directory, named explicitly, is walked.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Join(dir, "sub"), link); err != nil {
+		t.Skipf("cannot make a symbolic link: %v", err)
 	}
-	defer os.Chdir(wd)
+	in = (&Loader{}).Load([]string{link})
+	if got, want := names(in), []string{"b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("walking a link to a directory loaded %v, want %v", got, want)
+	}
+	if len(in.Objects) > 0 && in.Objects[0].File != filepath.Join(link, "b.yml") {
+		t.Errorf("file named %q, want it under the link", in.Objects[0].File)
+	}
+
+	// The walk also works from inside the directory, as "lint ." does.
+	t.Chdir(filepath.Join(dir, "sub"))
 	in = (&Loader{}).Load([]string{"."})
 	if got, want := names(in), []string{"b", "c"}; !slices.Equal(got, want) {
 		t.Errorf("walking . loaded %v, want %v", got, want)
@@ -463,6 +472,44 @@ func TestLimits(t *testing.T) {
 			t.Errorf("the document after the bomb was not loaded: %d objects", len(in.Objects))
 		}
 	})
+	t.Run("merge key bomb", func(t *testing.T) {
+		// Merging empty mappings expands to no values at all, but costs
+		// 10^9 merges, and as much for Locate to look for a missing key.
+		var b strings.Builder
+		b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: merges}\nm0: &m0 {}\n")
+		for i := 1; i < 10; i++ {
+			fmt.Fprintf(&b, "m%d: &m%d {<<: [%s]}\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*m%d, ", i-1), 10), ", "))
+		}
+		b.WriteString("data:\n  <<: *m9\n")
+		start := time.Now()
+		in := loadString(t, &Loader{}, b.String())
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("took %v", d)
+		}
+		if len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, "alias expansion is bounded") {
+			t.Fatalf("problems %+v, want one about alias expansion", in.Problems)
+		}
+		// Locate through merges finds keys and nearest ancestors.
+		b.Reset()
+		b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: merges}\nm0: &m0 {}\n")
+		for i := 1; i < 4; i++ {
+			fmt.Fprintf(&b, "m%d: &m%d {<<: [%s]}\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*m%d, ", i-1), 10), ", "))
+		}
+		b.WriteString("data:\n  <<: *m3\n")
+		for i := 4; i < 20; i++ {
+			fmt.Fprintf(&b, "  k%d: {<<: [*m3, *m3, *m3, *m3, *m3, *m3, *m3, *m3, *m3, *m3]}\n", i)
+		}
+		o := mustObject(t, b.String())
+		start = time.Now()
+		for i := 4; i < 20; i++ {
+			if pos, found := o.Locate(fmt.Sprintf("data.k%d.missing", i)); found != fmt.Sprintf("data.k%d", i) || pos.Line != i+6 {
+				t.Errorf("Locate(data.k%d.missing) = %v, %q", i, pos, found)
+			}
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Locate took %v", d)
+		}
+	})
 	t.Run("small node budget", func(t *testing.T) {
 		l := &Loader{Limits: Limits{MaxDocumentBytes: 1 << 20, MaxNodes: 20, MaxDepth: 100}}
 		in := loadString(t, l, "apiVersion: v1\nkind: ConfigMap\ndata:\n  x: &x [1, 2, 3, 4, 5]\n  y: [*x, *x, *x]\n")
@@ -637,4 +684,26 @@ data:
 		{14, `"\.nan" is not a number JSON can represent`},
 		{19, `mapping key must be a scalar`},
 	})
+}
+
+// TestHelmSourceFixture checks the Source of every object of the helm
+// template fixture, whose findings the fixture test checks by line.
+func TestHelmSourceFixture(t *testing.T) {
+	file := filepath.Join("..", "testdata", "loader", "helm_template.yaml")
+	in := (&Loader{}).Load([]string{file})
+	if len(in.Problems) != 0 {
+		t.Fatalf("problems: %+v", in.Problems)
+	}
+	var got []string
+	for _, o := range in.Objects {
+		got = append(got, o.Kind+" "+o.Source)
+	}
+	want := []string{
+		"ServiceAccount vault-agent/templates/serviceaccount.yaml",
+		"Deployment vault-agent/templates/deployment.yaml",
+		"Pod vault-agent/templates/tests/test-connection.yaml",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("objects and sources %q, want %q", got, want)
+	}
 }

@@ -1,8 +1,13 @@
 package analyzer
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 const locateDoc = `# a leading comment
@@ -179,5 +184,33 @@ func TestLookup(t *testing.T) {
 	o = mustObject(t, "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: ~\n")
 	if v, ok := o.Lookup("data.a"); !ok || v != nil {
 		t.Errorf("Lookup(data.a) = %v, %v; want nil, true", v, ok)
+	}
+}
+
+// TestLookupKeyMergeBomb checks that looking for a missing key through merges
+// of merges searches each mapping once: 10^9 paths, 10 mappings.
+func TestLookupKeyMergeBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("m0: &m0 {a: 1}\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "m%d: &m%d {<<: [%s]}\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*m%d, ", i-1), 10), ", "))
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(b.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	_, m9 := lookupKey(deref(&doc), "m9", 0)
+	if m9 == nil {
+		t.Fatal("m9 not found")
+	}
+	start := time.Now()
+	if k, _ := lookupKey(m9, "missing", 0); k != nil {
+		t.Errorf("found a missing key at line %d", k.Line)
+	}
+	if k, v := lookupKey(m9, "a", 0); k == nil || k.Line != 1 || v.Value != "1" {
+		t.Errorf("merged key a not found in m0")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v", d)
 	}
 }
