@@ -83,7 +83,7 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 		return out, nil
 	case yaml.MappingNode:
 		out := make(map[string]any, len(n.Content)/2)
-		if err := c.mapping(n, out, depth, map[string]*yaml.Node{}); err != nil {
+		if err := c.mapping(n, out, depth); err != nil {
 			return nil, err
 		}
 		return out, nil
@@ -94,8 +94,10 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 }
 
 // mapping fills out with the pairs of n. Keys set by n itself win over keys
-// merged in with "<<", whatever their order, as the merge key spec says.
-func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen map[string]*yaml.Node) error {
+// merged in with "<<", whatever their order, as the merge key spec says. out
+// must be empty: until the merges are applied it holds exactly the keys n has
+// set so far, which is how duplicates are found without a map of their own.
+func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int) error {
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
@@ -107,10 +109,9 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 		if err != nil {
 			return err
 		}
-		if prev, dup := seen[key]; dup {
-			return c.fail(kn, "mapping key %q already defined at line %d", key, prev.Line+c.lineOffset)
+		if _, dup := out[key]; dup {
+			return c.fail(kn, "mapping key %q already defined at line %d", key, c.keyLine(n, key)+c.lineOffset)
 		}
-		seen[key] = kn
 		v, err := c.value(vn, depth+1)
 		if err != nil {
 			return err
@@ -142,7 +143,7 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 				return c.fail(s, "document nests deeper than %d levels", c.limits.MaxDepth)
 			}
 			merged := make(map[string]any, len(s.Content)/2)
-			if err := c.mapping(s, merged, depth+1, map[string]*yaml.Node{}); err != nil {
+			if err := c.mapping(s, merged, depth+1); err != nil {
 				return err
 			}
 			for k, v := range merged {
@@ -153,6 +154,16 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int, seen ma
 		}
 	}
 	return nil
+}
+
+// keyLine is the line of the first key of n named key.
+func (c *converter) keyLine(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k, err := c.key(n.Content[i]); err == nil && k == key && !isMergeKey(n.Content[i]) {
+			return n.Content[i].Line
+		}
+	}
+	return n.Line
 }
 
 // key renders a mapping key as a string, as the JSON conversion of

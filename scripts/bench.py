@@ -14,7 +14,7 @@ import time
 
 
 def one_run(binary, corpus):
-    """Run once; return wall seconds, max RSS in MiB and the object count."""
+    """Run once; return wall seconds, max RSS in MiB and CPU seconds."""
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:
@@ -25,7 +25,8 @@ def one_run(binary, corpus):
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{binary} exited with {os.waitstatus_to_exitcode(status)}")
-    return wall, usage.ru_maxrss / 1024.0  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux.
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -37,12 +38,13 @@ def main():
                                        capture_output=True, check=True).stdout)
     objects = report["summary"]["objects"]
     results = [one_run(binary, corpus) for _ in range(runs)]
-    walls = [w for w, _ in results]
+    walls = [w for w, _, _ in results]
     wall = statistics.median(walls)
     print(f"corpus:        {corpus} ({os.path.getsize(corpus) / 1e6:.1f} MB, {objects} objects)")
     print(f"wall time:     {wall:.3f} s median of {runs} (min {min(walls):.3f}, max {max(walls):.3f})")
     print(f"throughput:    {objects / wall:,.0f} objects/s")
-    print(f"peak memory:   {max(r for _, r in results):.0f} MiB max RSS")
+    print(f"cpu time:      {statistics.median(c for _, _, c in results):.3f} s user+sys, median")
+    print(f"peak memory:   {max(r for _, r, _ in results):.0f} MiB max RSS")
 
 
 if __name__ == "__main__":
