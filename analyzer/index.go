@@ -1,6 +1,9 @@
 package analyzer
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
 
 // Index resolves references between the objects of one run. References
 // resolve by namespace and name, never across namespaces.
@@ -10,18 +13,30 @@ type Index struct {
 	kinds   map[indexKey]bool // kind and namespace present in the run
 }
 
-type indexKey struct{ kind, namespace, name string }
+// indexKey identifies an object: a custom kind named like a core one (a
+// Secret of example.com) is another object.
+type indexKey struct{ group, kind, namespace, name string }
+
+// Group is the API group of an object: "" for the core group (apiVersion "v1").
+func (o *Object) Group() string {
+	gv, err := schema.ParseGroupVersion(o.APIVersion)
+	if err != nil {
+		return o.APIVersion
+	}
+	return gv.Group
+}
 
 // NewIndex indexes objects. When two objects share kind, namespace and name,
 // the first one given wins, as the first `kubectl apply` of them would.
 func NewIndex(objects []*Object) *Index {
 	ix := &Index{objects: objects, byKey: make(map[indexKey]*Object, len(objects)), kinds: map[indexKey]bool{}}
 	for _, o := range objects {
-		k := indexKey{o.Kind, o.Namespace, o.Name}
+		group := o.Group()
+		k := indexKey{group, o.Kind, o.Namespace, o.Name}
 		if _, dup := ix.byKey[k]; !dup {
 			ix.byKey[k] = o
 		}
-		ix.kinds[indexKey{kind: o.Kind, namespace: o.Namespace}] = true
+		ix.kinds[indexKey{group: group, kind: o.Kind, namespace: o.Namespace}] = true
 	}
 	return ix
 }
@@ -29,21 +44,22 @@ func NewIndex(objects []*Object) *Index {
 // Objects returns every object of the run, in input order.
 func (ix *Index) Objects() []*Object { return ix.objects }
 
-// Get returns the object of a kind with that namespace and name, or nil.
-func (ix *Index) Get(kind, namespace, name string) *Object {
-	return ix.byKey[indexKey{kind, namespace, name}]
+// Get returns the object of a group ("" for core) and kind with that
+// namespace and name, or nil.
+func (ix *Index) Get(group, kind, namespace, name string) *Object {
+	return ix.byKey[indexKey{group, kind, namespace, name}]
 }
 
-// Defines reports whether the run holds any object of the kind in the
-// namespace.
-func (ix *Index) Defines(kind, namespace string) bool {
-	return ix.kinds[indexKey{kind: kind, namespace: namespace}]
+// Defines reports whether the run holds any object of the group and kind in
+// the namespace.
+func (ix *Index) Defines(group, kind, namespace string) bool {
+	return ix.kinds[indexKey{group: group, kind: kind, namespace: namespace}]
 }
 
 // ServiceAccount returns the run's ServiceAccount with that namespace and
 // name, if it has one.
 func (ix *Index) ServiceAccount(namespace, name string) (*Object, *corev1.ServiceAccount) {
-	o := ix.Get("ServiceAccount", namespace, name)
+	o := ix.Get("", "ServiceAccount", namespace, name)
 	if o == nil {
 		return nil, nil
 	}
@@ -56,7 +72,7 @@ func (ix *Index) ServiceAccount(namespace, name string) (*Object, *corev1.Servic
 
 // Secret returns the run's Secret with that namespace and name, if it has one.
 func (ix *Index) Secret(namespace, name string) (*Object, *corev1.Secret) {
-	o := ix.Get("Secret", namespace, name)
+	o := ix.Get("", "Secret", namespace, name)
 	if o == nil {
 		return nil, nil
 	}

@@ -65,7 +65,7 @@ func TestIndex(t *testing.T) {
 			t.Errorf("ServiceAccount(elsewhere, app) found %v", o)
 		}
 		if tt.ns != "default" {
-			if o := ix.Get("ServiceAccount", "default", "app"); o != nil {
+			if o := ix.Get("", "ServiceAccount", "default", "app"); o != nil {
 				t.Errorf("with Loader.Namespace %q an object landed in default", tt.ns)
 			}
 		}
@@ -78,31 +78,36 @@ func TestIndex(t *testing.T) {
 			t.Errorf("Secret(explicit, app-token) = %v", o)
 		}
 		// An object of kind Secret that is not a core Secret is not one.
-		if o := ix.Get("Secret", "crd", "custom"); o == nil {
-			t.Errorf("Get(Secret, crd, custom) = nil")
+		if o := ix.Get("example.com", "Secret", "crd", "custom"); o == nil {
+			t.Errorf("Get(example.com, Secret, crd, custom) = nil")
+		}
+		if o := ix.Get("", "Secret", "crd", "custom"); o != nil {
+			t.Errorf("Get(\"\", Secret, crd, custom) found the custom kind")
 		}
 		if o, s := ix.Secret("crd", "custom"); o != nil || s != nil {
 			t.Errorf("Secret(crd, custom) = %v, %v; want nothing, it is not a core Secret", o, s)
 		}
 
 		// Cluster-scoped kinds have no namespace.
-		if o := ix.Get("ClusterRole", "", "reader"); o == nil || o.Namespace != "" {
+		if o := ix.Get("rbac.authorization.k8s.io", "ClusterRole", "", "reader"); o == nil || o.Namespace != "" {
 			t.Errorf("Get(ClusterRole, \"\", reader) = %v", o)
 		}
-		if o := ix.Get("ClusterRole", tt.ns, "reader"); o != nil {
+		if o := ix.Get("rbac.authorization.k8s.io", "ClusterRole", tt.ns, "reader"); o != nil {
 			t.Errorf("a ClusterRole was indexed in namespace %s", tt.ns)
 		}
 
+		const rbac = "rbac.authorization.k8s.io"
 		for _, d := range []struct {
-			kind, ns string
-			want     bool
+			group, kind, ns string
+			want            bool
 		}{
-			{"ServiceAccount", tt.ns, true}, {"ServiceAccount", "other", true}, {"ServiceAccount", "explicit", false},
-			{"Secret", "explicit", true}, {"Secret", "crd", true}, {"Secret", "other", false},
-			{"ClusterRole", "", true}, {"ClusterRole", tt.ns, false}, {"Pod", tt.ns, false},
+			{"", "ServiceAccount", tt.ns, true}, {"", "ServiceAccount", "other", true}, {"", "ServiceAccount", "explicit", false},
+			{"", "Secret", "explicit", true}, {"", "Secret", "crd", false}, {"example.com", "Secret", "crd", true},
+			{"", "Secret", "other", false}, {rbac, "ClusterRole", "", true}, {rbac, "ClusterRole", tt.ns, false},
+			{"", "Pod", tt.ns, false},
 		} {
-			if got := ix.Defines(d.kind, d.ns); got != d.want {
-				t.Errorf("Defines(%s, %q) = %v, want %v", d.kind, d.ns, got, d.want)
+			if got := ix.Defines(d.group, d.kind, d.ns); got != d.want {
+				t.Errorf("Defines(%q, %s, %q) = %v, want %v", d.group, d.kind, d.ns, got, d.want)
 			}
 		}
 	}
@@ -110,7 +115,7 @@ func TestIndex(t *testing.T) {
 
 func TestIndexEmpty(t *testing.T) {
 	ix := NewIndex(nil)
-	if ix.Get("Pod", "default", "x") != nil || ix.Defines("Pod", "default") || len(ix.Objects()) != 0 {
+	if ix.Get("", "Pod", "default", "x") != nil || ix.Defines("", "Pod", "default") || len(ix.Objects()) != 0 {
 		t.Error("an empty index found something")
 	}
 	if o, sa := ix.ServiceAccount("default", "default"); o != nil || sa != nil {

@@ -8,7 +8,7 @@ import (
 
 // Object is one Kubernetes object of the input, as written and as typed.
 type Object struct {
-	// File is the input file as given on the command line (or "-" for
+	// File is the input file as given on the command line (StdinName for
 	// standard input); Source is the template file named by a "# Source:"
 	// comment of `helm template` output, if any.
 	File   string

@@ -45,6 +45,12 @@ var clusterScoped = map[string]bool{
 	"PriorityClass": true, "ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true,
 	"APIService": true, "CSIDriver": true, "CSINode": true, "IngressClass": true, "RuntimeClass": true,
 	"VolumeAttachment": true, "ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true, "CertificateSigningRequest": true,
+	"ClusterTrustBundle": true, "FlowSchema": true, "PriorityLevelConfiguration": true, "IPAddress": true,
+	"ServiceCIDR": true, "DeviceClass": true, "TokenReview": true, "SelfSubjectReview": true,
+	"SubjectAccessReview": true, "SelfSubjectAccessReview": true, "SelfSubjectRulesReview": true,
+	"ComponentStatus": true, "StorageVersion": true, "StorageVersionMigration": true,
+	"VolumeAttributesClass": true,
 }
 
 // fieldError is a field whose value has the wrong type for its Kubernetes type.
@@ -117,10 +123,6 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 // `spec.automountServiceAccountToken: "false" is a string, but the field takes
 // a boolean (true or false, unquoted)`.
 func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalTypeError) string {
-	want := te.Type.String()
-	if i := strings.LastIndexByte(want, '.'); i >= 0 {
-		want = want[i+1:]
-	}
 	written := describeJSON(te.Value)
 	if found {
 		if b, err := json.Marshal(value); err == nil {
@@ -131,21 +133,33 @@ func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalType
 			written = shown + " is " + written
 		}
 	}
-	return fmt.Sprintf("%s: %s, but the field takes %s", path, written, goTypeName(want))
+	return fmt.Sprintf("%s: %s, but the field takes %s", path, written, expected(te.Type))
 }
 
-func goTypeName(t string) string {
-	switch t {
-	case "int", "int32", "int64", "uint32", "uint64":
-		return "an integer"
-	case "float64", "float32":
-		return "a number"
-	case "bool":
-		return "a boolean (true or false, unquoted)"
-	case "string":
-		return "a string"
+// expected names what a field of Go type t takes, in the words of YAML.
+func expected(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return "a " + t
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "a boolean (true or false, unquoted)"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a base64 string"
+		}
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a mapping"
+	}
+	return "a " + t.String()
 }
 
 func describeJSON(v string) string {

@@ -19,8 +19,8 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // repoRoot is where file names in the golden files are relative to.
 var repoRoot, _ = filepath.Abs("..")
 
-// report lints the bundled examples plus a broken file, so the goldens show
-// findings, Helm templates, and input errors.
+// report lints the bundled examples, a broken file and a missing one, so the
+// goldens show findings, Helm templates, and input errors.
 func report(t *testing.T) (*analyzer.Report, *analyzer.Registry) {
 	t.Helper()
 	reg, err := analyzer.NewRegistry(rules.All()...)
@@ -30,6 +30,7 @@ func report(t *testing.T) (*analyzer.Report, *analyzer.Registry) {
 	paths := []string{
 		filepath.Join(repoRoot, "testdata", "examples"),
 		filepath.Join(repoRoot, "testdata", "golden", "input", "broken.yaml"),
+		filepath.Join(repoRoot, "testdata", "golden", "input", "missing.yaml"),
 	}
 	return analyzer.Run((&analyzer.Loader{}).Load(paths), reg, analyzer.DefaultSettings), reg
 }

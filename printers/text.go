@@ -43,7 +43,7 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 		default:
 			sev = p.paint(ansiCyan, sev)
 		}
-		fmt.Fprintf(bw, "%s:%d:%d: %s %s %s", p.opts.relPath(f.Position.File), f.Position.Line, f.Position.Column, sev, p.paint(ansiBold, f.Rule.ID), f.Message)
+		fmt.Fprintf(bw, "%s: %s %s %s", p.location(f.Position), sev, p.paint(ansiBold, f.Rule.ID), f.Message)
 		if ref := f.Object.String(); ref != "" {
 			fmt.Fprintf(bw, " [%s]", ref)
 		}
@@ -54,6 +54,15 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 	}
 	fmt.Fprintln(bw, summary(rep))
 	return bw.Flush()
+}
+
+// location is "file:line:col", or just "file" for a problem with the file as
+// a whole (one that cannot be read has no line).
+func (p *Text) location(pos analyzer.Position) string {
+	if pos.Line == 0 {
+		return p.opts.relPath(pos.File)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.opts.relPath(pos.File), pos.Line, pos.Column)
 }
 
 func summary(rep *analyzer.Report) string {
