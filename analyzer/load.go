@@ -50,19 +50,34 @@ type Loader struct {
 	// Stdin is read for the path "-".
 	Stdin  io.Reader
 	Limits Limits
+	// Helm is how Helm charts are rendered.
+	Helm HelmOptions
 }
 
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
-// *.json, skipping hidden directories and vendor/ unless named) and "-" for
-// standard input. It never stops at bad input: every problem is recorded and
-// everything else is still loaded. Documents are parsed on all CPUs.
+// *.json, skipping hidden directories and vendor/ unless named), Helm charts
+// (a directory holding Chart.yaml, or a packaged .tgz named on the command
+// line), rendered in-process, and "-" for standard input. It never stops at
+// bad input: every problem is recorded and everything else is still loaded.
+// Documents are parsed on all CPUs.
 func (l *Loader) Load(paths []string) *Input {
 	in := &Input{}
 	var chunks []chunk
-	for _, f := range l.expand(paths, in) {
-		data, err := l.read(f)
+	for _, src := range l.expand(paths, in) {
+		f := src.name
+		var data []byte
+		var err error
+		if src.chart {
+			data, err = l.renderChart(f)
+		} else {
+			data, err = l.read(f)
+		}
 		if err != nil {
-			in.Problems = append(in.Problems, Problem{Position: Position{File: f, Line: 1, Column: 1}, Message: err.Error()})
+			line, col := 1, 1
+			if src.chart {
+				line, col = 0, 0
+			}
+			in.Problems = append(in.Problems, Problem{Position: Position{File: f, Line: line, Column: col}, Message: err.Error()})
 			continue
 		}
 		in.Files++
@@ -119,12 +134,20 @@ func (l *Loader) read(name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-// expand turns the paths into the list of files to read.
-func (l *Loader) expand(paths []string, in *Input) []string {
-	var files []string
+// input is a file to read or a chart to render.
+type input struct {
+	name  string
+	chart bool
+}
+
+// expand turns the paths into the list of files to read and charts to render.
+// A chart found while walking a directory is rendered, not walked: its
+// templates are not YAML until rendered.
+func (l *Loader) expand(paths []string, in *Input) []input {
+	var files []input
 	for _, p := range paths {
 		if p == "-" {
-			files = append(files, StdinName)
+			files = append(files, input{name: StdinName})
 			continue
 		}
 		info, err := os.Stat(p)
@@ -133,7 +156,11 @@ func (l *Loader) expand(paths []string, in *Input) []string {
 			continue
 		}
 		if !info.IsDir() {
-			files = append(files, p)
+			files = append(files, input{name: p, chart: isPackagedChart(p)})
+			continue
+		}
+		if isChartDir(p) {
+			files = append(files, input{name: p, chart: true})
 			continue
 		}
 		root := p
@@ -152,11 +179,15 @@ func (l *Loader) expand(paths []string, in *Input) []string {
 				if path != root && (name == "vendor" || (strings.HasPrefix(name, ".") && name != "." && name != "..")) {
 					return filepath.SkipDir
 				}
+				if path != root && isChartDir(path) {
+					files = append(files, input{name: path, chart: true})
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			switch strings.ToLower(filepath.Ext(path)) {
 			case ".yaml", ".yml", ".json":
-				files = append(files, path)
+				files = append(files, input{name: path})
 			}
 			return nil
 		})

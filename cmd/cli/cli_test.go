@@ -9,14 +9,13 @@ import (
 	"testing"
 )
 
+// repoRoot is the repository's root, found before any test changes directory.
+var repoRoot, _ = filepath.Abs(filepath.Join("..", ".."))
+
 // run runs the real CLI in-process from the repository root.
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Chdir(root)
+	t.Chdir(repoRoot)
 	var out, errb bytes.Buffer
 	code = Run(args, Streams{In: strings.NewReader(stdin), Out: &out, Err: &errb})
 	return code, out.String(), errb.String()
@@ -97,8 +96,7 @@ func TestInputErrorStillWritesReport(t *testing.T) {
 }
 
 func TestNoPathLintsWorkingDirectory(t *testing.T) {
-	root, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "examples"))
-	t.Chdir(root)
+	t.Chdir(filepath.Join(repoRoot, "testdata", "examples"))
 	var out bytes.Buffer
 	code := Run([]string{"lint"}, Streams{Out: &out, Err: &out})
 	if code != ExitFindings || !strings.Contains(out.String(), "payments.yaml:37:13") {
@@ -191,5 +189,20 @@ func TestNoColourWhenNotATerminal(t *testing.T) {
 	_, out, _ := run(t, warningPod, "lint", "-")
 	if strings.Contains(out, "\x1b[") {
 		t.Errorf("colour written to a buffer:\n%q", out)
+	}
+}
+
+func TestHelmChart(t *testing.T) {
+	code, out, _ := run(t, "", "lint", "testdata/charts/agent")
+	if code != ExitFindings || !strings.Contains(out, "TL101") || !strings.Contains(out, "(template agent/templates/daemonset.yaml)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--set", "token.audience=spire-server", "--release-name", "obs", "-n", "observability")
+	if code != ExitOK || !strings.Contains(out, "2 objects") {
+		t.Errorf("--set did not reach the chart: exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--values", "testdata/does-not-exist.yaml")
+	if code != ExitError || !strings.Contains(out, "cannot read Helm values") {
+		t.Errorf("a missing values file: exit %d:\n%s", code, out)
 	}
 }

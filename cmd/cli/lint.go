@@ -22,6 +22,7 @@ type lintOptions struct {
 	failOn             string
 	namespace          string
 	maxTokenExpiration string
+	helm               analyzer.HelmOptions
 }
 
 // output is one report destination: a format and a file ("" for the
@@ -75,7 +76,9 @@ func newLintCommand(s Streams) *cobra.Command {
 		Use:   "lint [PATH ...]",
 		Short: "Lint manifests: files, directories (recursively) or - for standard input",
 		Long: "Lint Kubernetes manifests. A PATH is a file, a directory (walked recursively for *.yaml, *.yml and\n" +
-			"*.json) or - for standard input; no PATH means the current directory.\n\n" +
+			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered in-process like\n" +
+			"`helm template`, with no cluster and no network) or - for standard input; no PATH means the current\n" +
+			"directory.\n\n" +
 			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error or input\n" +
 			"that could not be read or parsed (the report is still written).",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,6 +91,11 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or never")
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that set none (default "default")`)
 	f.StringVar(&o.maxTokenExpiration, "max-token-expiration", "86400", "longest projected token expirationSeconds TL103 accepts (seconds, or a duration like 24h)")
+	f.StringArrayVar(&o.helm.ValueFiles, "values", nil, "Helm charts: a values file (repeatable)")
+	f.StringArrayVar(&o.helm.Set, "set", nil, "Helm charts: set a value, key=value (repeatable)")
+	f.StringArrayVar(&o.helm.SetString, "set-string", nil, "Helm charts: set a string value, key=value (repeatable)")
+	f.StringVar(&o.helm.ReleaseName, "release-name", "release-name", "Helm charts: the release name")
+	f.StringVar(&o.helm.KubeVersion, "kube-version", "", "Helm charts: the Kubernetes version templates see (default: Helm's)")
 	return cmd
 }
 
@@ -135,7 +143,7 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		paths = []string{"."}
 	}
 
-	loader := &analyzer.Loader{Namespace: o.namespace, Stdin: s.In}
+	loader := &analyzer.Loader{Namespace: o.namespace, Stdin: s.In, Helm: o.helm}
 	rep := analyzer.Run(loader.Load(paths), reg, settings)
 
 	for _, j := range jobs {

@@ -1,0 +1,180 @@
+package analyzer
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const agentChart = "../testdata/charts/agent"
+
+// byKind indexes loaded objects by kind.
+func byKind(t *testing.T, in *Input) map[string]*Object {
+	t.Helper()
+	out := map[string]*Object{}
+	for _, o := range in.Objects {
+		out[o.Kind] = o
+	}
+	return out
+}
+
+func TestHelmChartDirectory(t *testing.T) {
+	in := (&Loader{}).Load([]string{agentChart})
+	if len(in.Problems) > 0 {
+		t.Fatalf("problems: %+v", in.Problems)
+	}
+	objs := byKind(t, in)
+	if len(in.Objects) != 2 || objs["ServiceAccount"] == nil || objs["DaemonSet"] == nil {
+		t.Fatalf("want the ServiceAccount and the DaemonSet (not NOTES.txt, not helpers), got %d objects", len(in.Objects))
+	}
+	ds := objs["DaemonSet"]
+	if ds.Source != "agent/templates/daemonset.yaml" || ds.File != agentChart {
+		t.Errorf("File %q Source %q", ds.File, ds.Source)
+	}
+	if ds.Name != "release-name-agent" || ds.Namespace != "default" {
+		t.Errorf("release name or namespace not as `helm template` gives them: %s/%s", ds.Namespace, ds.Name)
+	}
+	// Positions are in the rendered stream.
+	pos, found := ds.Locate("spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds")
+	if !strings.HasSuffix(found, "expirationSeconds") || pos.Line < 30 || pos.Column != 15 {
+		t.Errorf("expirationSeconds at %v (found %q)", pos, found)
+	}
+	if _, ok := ds.PodSpec(); !ok {
+		t.Error("the rendered DaemonSet has no pod spec")
+	}
+}
+
+func TestHelmOptions(t *testing.T) {
+	valuesFile := filepath.Join(t.TempDir(), "prod.yaml")
+	if err := os.WriteFile(valuesFile, []byte("token:\n  audience: vault\n  expirationSeconds: 7200\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{Namespace: "observability", Helm: HelmOptions{
+		ValueFiles:  []string{valuesFile},
+		Set:         []string{"token.expirationSeconds=900"},
+		SetString:   []string{"image=example.com/agent:1"},
+		ReleaseName: "obs",
+		KubeVersion: "1.31.0",
+	}}
+	in := l.Load([]string{agentChart})
+	if len(in.Problems) > 0 {
+		t.Fatalf("problems: %+v", in.Problems)
+	}
+	ds := byKind(t, in)["DaemonSet"]
+	if ds.Name != "obs-agent" || ds.Namespace != "observability" {
+		t.Errorf("got %s/%s", ds.Namespace, ds.Name)
+	}
+	src := "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken"
+	if v, _ := ds.Lookup(src + ".audience"); v != "vault" {
+		t.Errorf("the values file was not applied: audience %v", v)
+	}
+	if v, _ := ds.Lookup(src + ".expirationSeconds"); v != int64(900) {
+		t.Errorf("--set does not win over the values file: expirationSeconds %v", v)
+	}
+	if v, _ := ds.Lookup("spec.template.spec.containers[0].image"); v != "example.com/agent:1" {
+		t.Errorf("--set-string was not applied: image %v", v)
+	}
+}
+
+func TestHelmChartFoundWhileWalking(t *testing.T) {
+	in := (&Loader{}).Load([]string{"../testdata/charts"})
+	if len(in.Problems) > 0 {
+		t.Fatalf("a chart's templates were read as YAML: %+v", in.Problems)
+	}
+	if ds := byKind(t, in)["DaemonSet"]; ds == nil || ds.Source == "" {
+		t.Fatalf("the chart under the directory was not rendered")
+	}
+}
+
+func TestHelmProblems(t *testing.T) {
+	broken := filepath.Join(t.TempDir(), "broken")
+	copyDir(t, agentChart, broken)
+	if err := os.WriteFile(filepath.Join(broken, "templates", "bad.yaml"), []byte("kind: {{ .Values.nope.deeper }}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		l    Loader
+		path string
+		want string
+	}{
+		{"template error", Loader{}, broken, "cannot render Helm chart"},
+		{"missing values file", Loader{Helm: HelmOptions{ValueFiles: []string{"no-such-values.yaml"}}}, agentChart, "cannot read Helm values"},
+		{"bad kube version", Loader{Helm: HelmOptions{KubeVersion: "not-a-version"}}, agentChart, "invalid Kubernetes version"},
+		{"bad --set", Loader{Helm: HelmOptions{Set: []string{"token.audience"}}}, agentChart, "Helm values"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.l.Load([]string{tt.path, "../testdata/examples/payments.yaml"})
+			if len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, tt.want) || in.Problems[0].Position.File != tt.path {
+				t.Fatalf("problems %+v, want one on %s saying %q", in.Problems, tt.path, tt.want)
+			}
+			if len(in.Objects) != 3 {
+				t.Errorf("the other file was not loaded: %d objects", len(in.Objects))
+			}
+		})
+	}
+}
+
+func TestHelmPackagedChart(t *testing.T) {
+	tgz := filepath.Join(t.TempDir(), "agent-0.3.0.tgz")
+	f, err := os.Create(tgz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := gzip.NewWriter(f)
+	tw := tar.NewWriter(gz)
+	err = filepath.WalkDir(agentChart, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(agentChart, p)
+		if err := tw.WriteHeader(&tar.Header{Name: "agent/" + filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(data))}); err != nil {
+			return err
+		}
+		_, err = tw.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []interface{ Close() error }{tw, gz, f} {
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := (&Loader{}).Load([]string{tgz})
+	if len(in.Problems) > 0 || len(in.Objects) != 2 || byKind(t, in)["DaemonSet"].Source != "agent/templates/daemonset.yaml" {
+		t.Fatalf("packaged chart: %d objects, problems %+v", len(in.Objects), in.Problems)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dest := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dest, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dest, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

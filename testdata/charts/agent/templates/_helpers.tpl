@@ -1,0 +1,3 @@
+{{- define "agent.name" -}}
+{{ .Release.Name }}-agent
+{{- end -}}
