@@ -1,0 +1,63 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/rules"
+)
+
+func lint(t *testing.T, reg *analyzer.Registry, manifest string) []analyzer.Finding {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "example.yaml")
+	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings).Findings
+}
+
+func count(fs []analyzer.Finding, r *analyzer.Rule) int {
+	n := 0
+	for _, f := range fs {
+		if f.Rule == r {
+			n++
+		}
+	}
+	return n
+}
+
+// TestDocumentedExamples checks each rule's documentation against the rule:
+// the example must fire it, and the fixed example must not.
+func TestDocumentedExamples(t *testing.T) {
+	reg, err := analyzer.NewRegistry(rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reg.Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			if r.Example == "" || r.Fixed == "" {
+				t.Fatal("the rule has no example or no fixed example")
+			}
+			if n := count(lint(t, reg, r.Example), r); n == 0 {
+				t.Error("the documented example does not fire the rule")
+			}
+			if n := count(lint(t, reg, r.Fixed), r); n != 0 {
+				t.Errorf("the fixed example still fires the rule %d times", n)
+			}
+		})
+	}
+}
+
+func TestCatalogIsValid(t *testing.T) {
+	all := rules.All()
+	if _, err := analyzer.NewRegistry(all...); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if r.Check == nil {
+			t.Errorf("%s has no Check", r.ID)
+		}
+	}
+}
