@@ -110,8 +110,7 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 		if !ok || !deleteAt(generic, path) {
 			return errs
 		}
-		// Decoding again into the same value is enough: the fields that
-		// decoded are set again to the same values.
+		// Decode again without the offending field, to find the next one.
 		if data, err = json.Marshal(generic); err != nil {
 			return errs
 		}
