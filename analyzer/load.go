@@ -241,6 +241,12 @@ func splitDocuments(file string, data []byte) []chunk {
 		} else {
 			next += pos + 1
 		}
+		// Most lines are content of a document already known to have
+		// some: only "---", "..." and "# Source:" lines matter then.
+		if c := data[pos]; hasContent && c != '-' && c != '.' && c != '#' {
+			pos = next
+			continue
+		}
 		text := bytes.TrimRight(data[pos:next], "\r\n")
 		switch {
 		case bytes.HasPrefix(text, []byte("---")) && (len(text) == 3 || text[3] == ' ' || text[3] == '\t'):
