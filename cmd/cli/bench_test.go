@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,8 +66,10 @@ func BenchmarkLint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// As cmd/tokenlint does.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	// Collect as cmd/tokenlint does, and restore the defaults after.
+	TuneGC(func(string) string { return "" })
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetGCPercent(100)
 	b.SetBytes(info.Size())
 	objects := 0
 	for b.Loop() {

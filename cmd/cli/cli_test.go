@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -204,5 +206,23 @@ func TestHelmChart(t *testing.T) {
 	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--values", "testdata/does-not-exist.yaml")
 	if code != ExitError || !strings.Contains(out, "cannot read Helm values") {
 		t.Errorf("a missing values file: exit %d:\n%s", code, out)
+	}
+}
+
+func TestTuneGCHonoursEnvironment(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	TuneGC(func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC in the environment was overridden: GC percent %d", got)
+	}
+	TuneGC(func(string) string { return "" })
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Errorf("without GOGC, collection is not deferred: GC percent %d", got)
 	}
 }
