@@ -120,54 +120,56 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// lookupKey finds a key in a mapping node, looking through merge keys ("<<")
-// when the mapping does not set it itself, as YAML merge semantics require.
+// lookupKey finds the key that decides a field of a mapping node, with the
+// merge semantics of the loader (see converter.mapping): entries in order,
+// the last one setting the key wins, and in a list of merged mappings the
+// earlier ones win.
 func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
-	return lookupKeyOnce(m, key, depth, nil)
+	return lookupKeyMemo(m, key, depth, nil)
 }
 
-// lookupKeyOnce is lookupKey searching each mapping once: merging the same
-// anchor again and again must not make the search exponential.
-func lookupKeyOnce(m *yaml.Node, key string, depth int, searched map[*yaml.Node]bool) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode || depth > 16 || searched[m] {
+type keyNodes struct{ k, v *yaml.Node }
+
+// lookupKeyMemo is lookupKey remembering the answer for each mapping:
+// merging the same anchor again and again must not make the search
+// exponential.
+func lookupKeyMemo(m *yaml.Node, key string, depth int, memo map[*yaml.Node]keyNodes) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode || depth > 16 {
 		return nil, nil
 	}
-	var merges []*yaml.Node
+	if found, ok := memo[m]; ok {
+		return found.k, found.v
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		kn := m.Content[i]
-		if isMergeKey(kn) {
-			merges = append(merges, m.Content[i+1])
+		if !isMergeKey(kn) {
+			if kn.Kind == yaml.ScalarNode && kn.Value == key {
+				k, v = kn, m.Content[i+1]
+			}
 			continue
 		}
-		if kn.Kind == yaml.ScalarNode && kn.Value == key {
-			return kn, m.Content[i+1]
+		if memo == nil {
+			memo = map[*yaml.Node]keyNodes{}
 		}
-	}
-	if len(merges) == 0 {
-		return nil, nil
-	}
-	if searched == nil {
-		searched = map[*yaml.Node]bool{}
-	}
-	searched[m] = true
-	for _, src := range merges {
-		src = deref(src)
-		if src == nil {
-			continue
-		}
-		if src.Kind == yaml.SequenceNode {
+		memo[m] = keyNodes{} // a mapping merged into itself adds nothing
+		src := deref(m.Content[i+1])
+		if src != nil && src.Kind == yaml.SequenceNode {
 			for _, s := range src.Content {
-				if k, v := lookupKeyOnce(deref(s), key, depth+1, searched); k != nil {
-					return k, v
+				if mk, mv := lookupKeyMemo(deref(s), key, depth+1, memo); mk != nil {
+					k, v = mk, mv
+					break
 				}
 			}
 			continue
 		}
-		if k, v := lookupKeyOnce(src, key, depth+1, searched); k != nil {
-			return k, v
+		if mk, mv := lookupKeyMemo(src, key, depth+1, memo); mk != nil {
+			k, v = mk, mv
 		}
 	}
-	return nil, nil
+	if memo != nil {
+		memo[m] = keyNodes{k, v}
+	}
+	return k, v
 }
 
 func isMergeKey(n *yaml.Node) bool {

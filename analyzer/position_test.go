@@ -124,13 +124,13 @@ template:
 		// Fields merged in with "<<" are located in the merged mapping.
 		{"spec.automountServiceAccountToken", 9, 5},
 		{"spec.containers[0].image", 12, 7},
-		// The mapping's own keys win over merged ones.
+		// Keys set after the "<<" win over merged ones.
 		{"spec.volumes", 13, 3},
 		// An alias is located where it is used; what it names, at the anchor.
 		{"spec.volumes[1].projected.sources[0].serviceAccountToken", 23, 9},
 		{"spec.volumes[1].projected.sources[0].serviceAccountToken.expirationSeconds", 19, 11},
-		// A merge of a list of mappings: the first one that sets a key wins,
-		// a key set by the mapping itself wins over all of them.
+		// A merge of a list of mappings: the first one that sets a key wins;
+		// a key set after the merge wins over all of them.
 		{"spec.volumes[1].projected.sources[1].serviceAccountToken.expirationSeconds", 19, 11},
 		{"spec.volumes[1].projected.sources[1].serviceAccountToken.audience", 25, 25},
 		{"spec.volumes[1].projected.sources[1].serviceAccountToken.path", 26, 11},
@@ -212,5 +212,33 @@ func TestLookupKeyMergeBomb(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("took %v", d)
+	}
+}
+
+// TestLocateMergeAfterOwnKeys: a "<<" after the mapping's own keys overrides
+// them, as kubectl reads it, and positions follow the value that is used.
+func TestLocateMergeAfterOwnKeys(t *testing.T) {
+	o := mustObject(t, `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  automountServiceAccountToken: true
+  <<: {automountServiceAccountToken: false, hostname: merged}
+  hostname: own
+`)
+	for _, tt := range []struct {
+		path      string
+		line, col int
+		value     any
+	}{
+		{"spec.automountServiceAccountToken", 6, 8, false},
+		{"spec.hostname", 7, 3, "own"},
+	} {
+		if pos, _ := o.Locate(tt.path); pos.Line != tt.line || pos.Column != tt.col {
+			t.Errorf("Locate(%q) = %d:%d, want %d:%d", tt.path, pos.Line, pos.Column, tt.line, tt.col)
+		}
+		if v, _ := o.Lookup(tt.path); v != tt.value {
+			t.Errorf("Lookup(%q) = %v, want %v", tt.path, v, tt.value)
+		}
 	}
 }

@@ -93,24 +93,30 @@ func (c *converter) value(n *yaml.Node, depth int) (any, error) {
 	return nil, c.fail(n, "unsupported YAML node")
 }
 
-// mapping fills out with the pairs of n. Keys set by n itself win over keys
-// merged in with "<<", whatever their order, as the merge key spec says. out
-// must be empty: until the merges are applied it holds exactly the keys n has
-// set so far, which is how duplicates are found without a map of their own.
+// mapping fills out with the pairs of n, in order, the way sigs.k8s.io/yaml
+// (and so kubectl) applies merge keys: a "<<" sets the keys it merges over
+// those set before it, and keys after it win over merged ones; in a list of
+// merged mappings the earlier ones win. (The YAML merge key spec lets keys
+// of the mapping win wherever "<<" stands; what matters here is the object
+// kubectl sends.) out must be empty on entry; a key set twice by n itself is
+// a duplicate, found without a map of its own.
 func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int) error {
-	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		if isMergeKey(kn) {
-			merges = append(merges, vn)
+			if err := c.merge(n, vn, out, depth); err != nil {
+				return err
+			}
 			continue
 		}
 		key, err := c.key(kn)
 		if err != nil {
 			return err
 		}
-		if _, dup := out[key]; dup {
-			return c.fail(kn, "mapping key %q already defined at line %d", key, c.keyLine(n, key)+c.lineOffset)
+		if _, set := out[key]; set {
+			if line := c.explicitKeyLine(n, i, key); line > 0 {
+				return c.fail(kn, "mapping key %q already defined at line %d", key, line+c.lineOffset)
+			}
 		}
 		v, err := c.value(vn, depth+1)
 		if err != nil {
@@ -118,52 +124,58 @@ func (c *converter) mapping(n *yaml.Node, out map[string]any, depth int) error {
 		}
 		out[key] = v
 	}
-	for _, m := range merges {
-		m = deref(m)
-		var sources []*yaml.Node
-		switch {
-		case m != nil && m.Kind == yaml.MappingNode:
-			sources = []*yaml.Node{m}
-		case m != nil && m.Kind == yaml.SequenceNode:
-			for _, s := range m.Content {
-				sources = append(sources, deref(s))
-			}
+	return nil
+}
+
+// merge applies the value of a "<<" key of n to out.
+func (c *converter) merge(n, value *yaml.Node, out map[string]any, depth int) error {
+	m := deref(value)
+	var sources []*yaml.Node
+	switch {
+	case m != nil && m.Kind == yaml.MappingNode:
+		sources = []*yaml.Node{m}
+	case m != nil && m.Kind == yaml.SequenceNode:
+		// Earlier mappings take precedence: apply them last.
+		for i := len(m.Content) - 1; i >= 0; i-- {
+			sources = append(sources, deref(m.Content[i]))
 		}
-		for _, s := range sources {
-			if s == nil || s.Kind != yaml.MappingNode {
-				return c.fail(n, "merge key \"<<\" must name a mapping or a list of mappings")
-			}
-			// A merge costs a value even when it adds none: merging
-			// empty mappings must not escape the budget.
-			c.budget--
-			if c.budget < 0 {
-				return c.fail(s, "document expands to more than %d values (alias expansion is bounded)", c.limits.MaxNodes)
-			}
-			if depth > c.limits.MaxDepth {
-				return c.fail(s, "document nests deeper than %d levels", c.limits.MaxDepth)
-			}
-			merged := make(map[string]any, len(s.Content)/2)
-			if err := c.mapping(s, merged, depth+1); err != nil {
-				return err
-			}
-			for k, v := range merged {
-				if _, set := out[k]; !set {
-					out[k] = v
-				}
-			}
+	}
+	if len(sources) == 0 {
+		return c.fail(n, "merge key \"<<\" must name a mapping or a list of mappings")
+	}
+	for _, s := range sources {
+		if s == nil || s.Kind != yaml.MappingNode {
+			return c.fail(n, "merge key \"<<\" must name a mapping or a list of mappings")
+		}
+		// A merge costs a value even when it adds none: merging empty
+		// mappings must not escape the budget.
+		c.budget--
+		if c.budget < 0 {
+			return c.fail(s, "document expands to more than %d values (alias expansion is bounded)", c.limits.MaxNodes)
+		}
+		if depth > c.limits.MaxDepth {
+			return c.fail(s, "document nests deeper than %d levels", c.limits.MaxDepth)
+		}
+		merged := make(map[string]any, len(s.Content)/2)
+		if err := c.mapping(s, merged, depth+1); err != nil {
+			return err
+		}
+		for k, v := range merged {
+			out[k] = v
 		}
 	}
 	return nil
 }
 
-// keyLine is the line of the first key of n named key.
-func (c *converter) keyLine(n *yaml.Node, key string) int {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k, err := c.key(n.Content[i]); err == nil && k == key && !isMergeKey(n.Content[i]) {
-			return n.Content[i].Line
+// explicitKeyLine is the line of a key named key that n itself sets before
+// its i-th entry, or 0 when only a merge set it.
+func (c *converter) explicitKeyLine(n *yaml.Node, i int, key string) int {
+	for j := 0; j < i; j += 2 {
+		if k, err := c.key(n.Content[j]); err == nil && k == key && !isMergeKey(n.Content[j]) {
+			return n.Content[j].Line
 		}
 	}
-	return n.Line
+	return 0
 }
 
 // key renders a mapping key as a string, as the JSON conversion of
