@@ -64,3 +64,33 @@ func TestReadsYAMLAsKubectlDoes(t *testing.T) {
 		t.Errorf("only %d documents compared", compared)
 	}
 }
+
+// TestKeysAsKubectlReadsThem: YAML 1.1 boolean keys become "true" and "false".
+func TestKeysAsKubectlReadsThem(t *testing.T) {
+	const doc = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  labels: {on: a, "yes": b, n: c, "off": e}
+data:
+  key: value
+`
+	o := mustObject(t, doc)
+	j, err := yaml.YAMLToJSON([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]any
+	if err := json.Unmarshal(j, &want); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(o.Raw)
+	var got map[string]any
+	_ = json.Unmarshal(b, &got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the loader reads %s, kubectl reads %s", b, j)
+	}
+	if pos, found := o.Locate("metadata.labels.true"); found != "metadata.labels.true" || pos.Line != 5 || pos.Column != 12 {
+		t.Errorf("the key on: is not located as \"true\": %v %q", pos, found)
+	}
+}

@@ -143,7 +143,7 @@ func lookupKeyMemo(m *yaml.Node, key string, depth int, memo map[*yaml.Node]keyN
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		kn := m.Content[i]
 		if !isMergeKey(kn) {
-			if kn.Kind == yaml.ScalarNode && kn.Value == key {
+			if kn.Kind == yaml.ScalarNode && keyString(kn) == key {
 				k, v = kn, m.Content[i+1]
 			}
 			continue

@@ -185,7 +185,25 @@ func (c *converter) key(n *yaml.Node) (string, error) {
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return "", c.fail(n, "mapping key must be a scalar")
 	}
-	return n.Value, nil
+	return keyString(n), nil
+}
+
+// keyString is the JSON key kubectl makes of a scalar key: its text, except
+// that a plain boolean (true, yes, on, y, ...) becomes "true" or "false", as
+// YAML 1.1 reads it. `on:` is the key "true".
+func keyString(n *yaml.Node) string {
+	if n.Style == 0 {
+		if b, ok := yaml11Bools[n.Value]; ok {
+			return strconv.FormatBool(b)
+		}
+		switch n.Value {
+		case "true", "True", "TRUE":
+			return "true"
+		case "false", "False", "FALSE":
+			return "false"
+		}
+	}
+	return n.Value
 }
 
 // yaml11Bools are the plain scalars YAML 1.1 (and so kubectl, through
