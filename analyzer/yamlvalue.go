@@ -192,7 +192,7 @@ func (c *converter) key(n *yaml.Node) (string, error) {
 // that a plain boolean (true, yes, on, y, ...) becomes "true" or "false", as
 // YAML 1.1 reads it. `on:` is the key "true".
 func keyString(n *yaml.Node) string {
-	if n.Style == 0 {
+	if n.Style == 0 && len(n.Value) <= 5 && len(n.Value) > 0 && strings.IndexByte("yYnNoOtTfF", n.Value[0]) >= 0 {
 		if b, ok := yaml11Bools[n.Value]; ok {
 			return strconv.FormatBool(b)
 		}
