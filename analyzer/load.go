@@ -387,8 +387,13 @@ func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
 		return
 	}
 	if items, ok := m["items"].([]any); ok && strings.HasSuffix(kind, "List") {
-		_, itemsNode := lookupKey(node, "items", 0)
+		_, itemsNode := lookupKey(node, "items")
 		itemsNode = deref(itemsNode)
+		if itemsNode == nil || itemsNode.Kind != yaml.SequenceNode || len(itemsNode.Content) != len(items) {
+			pos, _ := o.Locate("items")
+			r.problems = append(r.problems, Problem{Position: pos, Message: "cannot locate the items of this " + kind})
+			return
+		}
 		for i, item := range items {
 			l.collect(r, c, deref(itemsNode.Content[i]), item)
 		}

@@ -49,7 +49,7 @@ func (o *Object) Locate(path string) (Position, string) {
 		if node.Kind != yaml.MappingNode {
 			break
 		}
-		k, v := lookupKey(node, seg.key, 0)
+		k, v := lookupKey(node, seg.key)
 		if k == nil {
 			break
 		}
@@ -63,7 +63,7 @@ func (o *Object) Locate(path string) (Position, string) {
 // kindKey is the node of the object's "kind:" key, where whole-object findings
 // point.
 func (o *Object) kindKey() *yaml.Node {
-	if k, _ := lookupKey(deref(o.node), "kind", 0); k != nil {
+	if k, _ := lookupKey(deref(o.node), "kind"); k != nil {
 		return k
 	}
 	return o.node
@@ -124,17 +124,19 @@ func deref(n *yaml.Node) *yaml.Node {
 // merge semantics of the loader (see converter.mapping): entries in order,
 // the last one setting the key wins, and in a list of merged mappings the
 // earlier ones win.
-func lookupKey(m *yaml.Node, key string, depth int) (k, v *yaml.Node) {
-	return lookupKeyMemo(m, key, depth, nil)
+func lookupKey(m *yaml.Node, key string) (k, v *yaml.Node) {
+	return lookupKeyMemo(m, key, nil)
 }
 
 type keyNodes struct{ k, v *yaml.Node }
 
 // lookupKeyMemo is lookupKey remembering the answer for each mapping:
 // merging the same anchor again and again must not make the search
-// exponential.
-func lookupKeyMemo(m *yaml.Node, key string, depth int, memo map[*yaml.Node]keyNodes) (k, v *yaml.Node) {
-	if m == nil || m.Kind != yaml.MappingNode || depth > 16 {
+// exponential, and a mapping merged into itself must not loop. It needs no
+// depth limit of its own: it only runs on documents the converter accepted,
+// within its limits.
+func lookupKeyMemo(m *yaml.Node, key string, memo map[*yaml.Node]keyNodes) (k, v *yaml.Node) {
+	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	if found, ok := memo[m]; ok {
@@ -155,14 +157,14 @@ func lookupKeyMemo(m *yaml.Node, key string, depth int, memo map[*yaml.Node]keyN
 		src := deref(m.Content[i+1])
 		if src != nil && src.Kind == yaml.SequenceNode {
 			for _, s := range src.Content {
-				if mk, mv := lookupKeyMemo(deref(s), key, depth+1, memo); mk != nil {
+				if mk, mv := lookupKeyMemo(deref(s), key, memo); mk != nil {
 					k, v = mk, mv
 					break
 				}
 			}
 			continue
 		}
-		if mk, mv := lookupKeyMemo(src, key, depth+1, memo); mk != nil {
+		if mk, mv := lookupKeyMemo(src, key, memo); mk != nil {
 			k, v = mk, mv
 		}
 	}

@@ -199,15 +199,15 @@ func TestLookupKeyMergeBomb(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(b.String()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	_, m9 := lookupKey(deref(&doc), "m9", 0)
+	_, m9 := lookupKey(deref(&doc), "m9")
 	if m9 == nil {
 		t.Fatal("m9 not found")
 	}
 	start := time.Now()
-	if k, _ := lookupKey(m9, "missing", 0); k != nil {
+	if k, _ := lookupKey(m9, "missing"); k != nil {
 		t.Errorf("found a missing key at line %d", k.Line)
 	}
-	if k, v := lookupKey(m9, "a", 0); k == nil || k.Line != 1 || v.Value != "1" {
+	if k, v := lookupKey(m9, "a"); k == nil || k.Line != 1 || v.Value != "1" {
 		t.Errorf("merged key a not found in m0")
 	}
 	if d := time.Since(start); d > time.Second {
