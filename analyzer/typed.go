@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -21,6 +23,7 @@ import (
 	storagev1 "k8s.io/api/storage/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	kjson "sigs.k8s.io/json"
 )
 
 // scheme knows the built-in kinds tokenlint decodes into k8s.io/api types.
@@ -63,18 +66,19 @@ type fieldError struct {
 const maxTypeErrors = 16
 
 // decodeTyped decodes raw (at field path prefix) into out, a pointer to a
-// k8s.io/api type, as the API server's JSON decoder would. A value of the wrong
-// type is reported with its exact field path and then left out, so that the
-// rest of the object still decodes and every such field is reported.
+// k8s.io/api type, as the API server's JSON decoder (sigs.k8s.io/json: case
+// sensitive, integers kept) would. A value of the wrong type is reported with
+// its exact field path and then left out, so that the rest of the object still
+// decodes and every such field is reported.
 func decodeTyped(raw any, out any, prefix string) []fieldError {
 	// The fast path converts the map directly, case-sensitively like the API
-	// server. It says nothing useful about a failure, so a failure takes the
-	// slow path: JSON, whose type errors name the field.
-	if m, ok := raw.(map[string]any); ok {
+	// server. It says nothing useful about a failure, and it narrows numbers
+	// without a range check, so a failure or a number that may not fit takes
+	// the slow path: JSON, whose type errors name the field.
+	if m, ok := raw.(map[string]any); ok && !hasWideNumbers(m) {
 		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, out); err == nil {
 			return nil
 		}
-		reflect.ValueOf(out).Elem().SetZero()
 	}
 	data, err := json.Marshal(raw)
 	if err != nil {
@@ -86,28 +90,39 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 		// A failed decode leaves values behind (a pointer allocated for a
 		// quoted "false" reads as false): start from zero every time.
 		reflect.ValueOf(out).Elem().SetZero()
-		err := json.Unmarshal(data, out)
+		err := kjson.UnmarshalCaseSensitivePreserveInts(data, out)
 		if err == nil {
 			return errs
-		}
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			// A custom decoder (a quantity, a time) failed: it does not say
-			// where, so the whole object takes the blame.
-			return append(errs, fieldError{path: prefix, msg: err.Error()})
 		}
 		if generic == nil {
 			if err := json.Unmarshal(data, &generic); err != nil {
 				return append(errs, fieldError{path: prefix, msg: err.Error()})
 			}
 		}
-		path, value, ok := findTypeError(generic, te)
-		full := path
-		if prefix != "" {
-			full = strings.TrimSuffix(prefix+"."+path, ".")
+		var path, msg string
+		if te, ok := asTypeError(err); ok {
+			var value any
+			var found bool
+			path, value, found = findTypeError(generic, te)
+			if !found {
+				return append(errs, fieldError{path: prefix, msg: typeErrorMessage(joinPrefix(prefix, path), nil, false, te)})
+			}
+			msg = typeErrorMessage(joinPrefix(prefix, path), value, true, te)
+		} else {
+			// A custom decoder (a quantity, a time, base64 bytes) failed
+			// without saying where: find the field whose removal cures it.
+			var found bool
+			if path, found = findFailingField(generic, out, err.Error()); !found {
+				return append(errs, fieldError{path: prefix, msg: err.Error()})
+			}
+			v, _ := valueAt(generic, path)
+			msg = fmt.Sprintf("%s: %s", joinPrefix(prefix, path), strings.TrimPrefix(err.Error(), "json: "))
+			if s, ok := v.(string); ok {
+				msg = fmt.Sprintf("%s: %q is not valid: %s", joinPrefix(prefix, path), s, strings.TrimPrefix(err.Error(), "json: "))
+			}
 		}
-		errs = append(errs, fieldError{path: full, msg: typeErrorMessage(full, value, ok, te)})
-		if !ok || !deleteAt(generic, path) {
+		errs = append(errs, fieldError{path: joinPrefix(prefix, path), msg: msg})
+		if !deleteAt(generic, path) {
 			return errs
 		}
 		// Decode again without the offending field, to find the next one.
@@ -116,6 +131,127 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 		}
 	}
 	return errs
+}
+
+func joinPrefix(prefix, path string) string {
+	if prefix == "" {
+		return path
+	}
+	return strings.TrimSuffix(prefix+"."+path, ".")
+}
+
+// hasWideNumbers reports whether a value holds a fraction or an integer
+// outside the int32 range, which the fast path would narrow silently.
+func hasWideNumbers(v any) bool {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, e := range t {
+			if hasWideNumbers(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range t {
+			if hasWideNumbers(e) {
+				return true
+			}
+		}
+	case int64:
+		return t > math.MaxInt32 || t < math.MinInt32
+	case float64:
+		return true
+	}
+	return false
+}
+
+// asTypeError returns a type error of sigs.k8s.io/json (an internal copy of
+// encoding/json's type, with the same fields) as encoding/json's.
+func asTypeError(err error) (*json.UnmarshalTypeError, bool) {
+	var std *json.UnmarshalTypeError
+	if errors.As(err, &std) {
+		return std, true
+	}
+	v := reflect.ValueOf(err)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct || v.Elem().Type().Name() != "UnmarshalTypeError" {
+		return nil, false
+	}
+	e := v.Elem()
+	typ, ok := e.FieldByName("Type").Interface().(reflect.Type)
+	if !ok || typ == nil {
+		return nil, false
+	}
+	return &json.UnmarshalTypeError{Value: e.FieldByName("Value").String(), Type: typ,
+		Struct: e.FieldByName("Struct").String(), Field: e.FieldByName("Field").String()}, true
+}
+
+// findFailingField finds the field whose removal makes a decode error go
+// away, descending from the root one level at a time: at most depth times
+// breadth decodes, spent only on objects that fail.
+func findFailingField(generic any, out any, failure string) (string, bool) {
+	fails := func() bool {
+		data, err := json.Marshal(generic)
+		if err != nil {
+			return true
+		}
+		reflect.ValueOf(out).Elem().SetZero()
+		err = kjson.UnmarshalCaseSensitivePreserveInts(data, out)
+		return err != nil && err.Error() == failure
+	}
+	path := ""
+	for {
+		cur, _ := valueAt(generic, path)
+		next, found := "", false
+		switch c := cur.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(c)) {
+				v := c[k]
+				delete(c, k)
+				cured := !fails()
+				c[k] = v
+				if cured {
+					next, found = JoinPath(path, k), true
+					break
+				}
+			}
+		case []any:
+			for i, v := range c {
+				c[i] = nil
+				cured := !fails()
+				c[i] = v
+				if cured {
+					next, found = IndexPath(path, i), true
+					break
+				}
+			}
+		}
+		if !found {
+			return path, path != ""
+		}
+		path = next
+	}
+}
+
+// valueAt returns the value at a path of a generic JSON value.
+func valueAt(root any, path string) (any, bool) {
+	cur := root
+	for _, s := range parsePath(path) {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[s.key]
+			if !ok || s.isIdx {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			if !s.isIdx || s.index >= len(c) {
+				return nil, false
+			}
+			cur = c[s.index]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
 }
 
 // typeErrorMessage says what was written and what the field takes:
@@ -130,6 +266,26 @@ func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalType
 				shown = shown[:37] + "..."
 			}
 			written = shown + " is " + written
+		}
+	}
+	// An integer too large for its field is out of range, not of the wrong
+	// type.
+	t := te.Type
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if found && expected(t) == "an integer" {
+		integral := ""
+		switch n := value.(type) {
+		case int64:
+			integral = strconv.FormatInt(n, 10)
+		case float64:
+			if n == math.Trunc(n) {
+				integral = strconv.FormatFloat(n, 'f', -1, 64)
+			}
+		}
+		if integral != "" {
+			return fmt.Sprintf("%s: %s is out of range for the field, which takes a %d-bit integer", path, integral, t.Bits())
 		}
 	}
 	return fmt.Sprintf("%s: %s, but the field takes %s", path, written, expected(te.Type))

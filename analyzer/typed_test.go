@@ -245,3 +245,22 @@ func TestTypedKinds(t *testing.T) {
 		t.Errorf("secret decoded as %+v", s)
 	}
 }
+
+// TestTypedDecodingIsCaseSensitive: whichever decoding path an object takes
+// (a wrong field sends it down the slow one), a capitalised key is not the
+// field, as for the API server.
+func TestTypedDecodingIsCaseSensitive(t *testing.T) {
+	for _, extra := range []string{"", "  terminationGracePeriodSeconds: 30.5\n"} {
+		in := loadString(t, &Loader{}, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  AutomountServiceAccountToken: true\n"+extra+"  containers: [{name: a, image: b}]\n")
+		pod, ok := in.Objects[0].Typed.(*corev1.Pod)
+		if !ok {
+			t.Fatalf("not a pod: %T", in.Objects[0].Typed)
+		}
+		if pod.Spec.AutomountServiceAccountToken != nil {
+			t.Errorf("with %q: AutomountServiceAccountToken decoded into automountServiceAccountToken", extra)
+		}
+		if len(pod.Spec.Containers) != 1 {
+			t.Errorf("with %q: containers lost", extra)
+		}
+	}
+}
