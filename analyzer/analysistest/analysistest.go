@@ -134,7 +134,58 @@ func Check(t testing.TB, reg *analyzer.Registry, wants []Expectation, findings [
 		if !used[i] {
 			t.Errorf("%s:%d:%d: unexpected %s %s: %s", f.Position.File, f.Position.Line, f.Position.Column, f.Rule.ID, f.Rule.Slug, f.Message)
 		}
+		if err := checkColumn(f); err != nil {
+			t.Errorf("%s:%d:%d: %s: %v", f.Position.File, f.Position.Line, f.Position.Column, f.Rule.ID, err)
+		}
 	}
+}
+
+// checkColumn checks a finding's column against the fixture's text: it must
+// point at the key of the field the finding names, or of an ancestor, or at
+// the start of a list item (the nearest ancestor of a missing field).
+func checkColumn(f analyzer.Finding) error {
+	if f.Path == "" || f.Position.Line < 1 {
+		return nil
+	}
+	data, err := os.ReadFile(f.Position.File)
+	if err != nil {
+		return nil // standard input, a rendered chart
+	}
+	lines := strings.Split(string(data), "\n")
+	if f.Position.Line > len(lines) {
+		return fmt.Errorf("line beyond the end of the file")
+	}
+	line := []rune(strings.TrimPrefix(lines[f.Position.Line-1], "\ufeff"))
+	if f.Position.Column < 1 || f.Position.Column > len(line) {
+		return fmt.Errorf("column beyond the end of the line")
+	}
+	at := strings.TrimLeft(string(line[f.Position.Column-1:]), `"'`)
+	if i := strings.LastIndexByte(f.Path, '['); i >= 0 && strings.HasSuffix(f.Path, "]") {
+		if _, err := strconv.Atoi(f.Path[i+1 : len(f.Path)-1]); err == nil {
+			return nil // a list item
+		}
+	}
+	keys := pathKeys(f.Path)
+	for i := len(keys) - 1; i >= 0; i-- {
+		if strings.HasPrefix(at, keys[i]) {
+			return nil
+		}
+	}
+	if before := strings.TrimRight(string(line[:f.Position.Column-1]), " "); strings.HasSuffix(before, "-") {
+		return nil // the start of a list item, the nearest ancestor of a missing field
+	}
+	return fmt.Errorf("the column points at %q, not at the key of %s", string([]rune(at)[:min(len([]rune(at)), 20)]), f.Path)
+}
+
+// pathKeys lists the map keys of a field path, in order.
+func pathKeys(path string) []string {
+	var keys []string
+	for _, part := range strings.FieldsFunc(path, func(r rune) bool { return r == '.' || r == '[' || r == ']' }) {
+		if _, err := strconv.Atoi(part); err != nil {
+			keys = append(keys, part)
+		}
+	}
+	return keys
 }
 
 // near describes the findings on the expected line, to make a miss easy to

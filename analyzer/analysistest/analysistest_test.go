@@ -120,3 +120,30 @@ func TestUnknownRuleInWant(t *testing.T) {
 		t.Errorf("an unknown rule in a want comment was accepted: %v", errs)
 	}
 }
+
+func TestColumnMustPointAtTheField(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f.yaml")
+	if err := os.WriteFile(file, []byte("spec:\n  volumes:\n  - name: a\n    audience: x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	finding := func(path string, line, col int) analyzer.Finding {
+		return analyzer.Finding{Rule: flagAll, Path: path, Position: analyzer.Position{File: file, Line: line, Column: col}}
+	}
+	for _, tt := range []struct {
+		f    analyzer.Finding
+		fail bool
+	}{
+		{finding("spec.volumes[0].audience", 4, 5), false},
+		{finding("spec.volumes[0].audience", 4, 15), true},
+		{finding("spec.volumes[0].audience", 4, 1), true},
+		// A missing field resolves to its nearest ancestor.
+		{finding("spec.volumes[0].projected", 3, 5), false},
+		{finding("spec.volumes[0].projected", 3, 7), true},
+		{finding("spec.volumes", 2, 3), false},
+		{finding("spec.volumes[0]", 3, 3), false},
+	} {
+		if err := checkColumn(tt.f); (err != nil) != tt.fail {
+			t.Errorf("checkColumn(%s at %d:%d) = %v, want failure %v", tt.f.Path, tt.f.Position.Line, tt.f.Position.Column, err, tt.fail)
+		}
+	}
+}
