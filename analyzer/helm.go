@@ -41,9 +41,10 @@ func isPackagedChart(name string) bool {
 }
 
 // renderChart renders a chart (a directory or a packaged .tgz) in-process,
-// exactly as `helm template` does: client-only, with no cluster and no
-// network, hooks and CRDs included. The result is the manifest stream with a
-// "# Source:" comment before each document.
+// exactly as `helm template` does by default: client-only, with no cluster and
+// no network, hooks included, crds/ left out (they hold no pod). The result is
+// the manifest stream `helm template` prints, with a "# Source:" comment
+// before each document, so that positions match its output line for line.
 func (l *Loader) renderChart(path string) ([]byte, error) {
 	chrt, err := loader.Load(path)
 	if err != nil {
@@ -58,7 +59,6 @@ func (l *Loader) renderChart(path string) ([]byte, error) {
 	inst := action.NewInstall(action.NewConfiguration())
 	inst.DryRunStrategy = action.DryRunClient
 	inst.Replace = true
-	inst.IncludeCRDs = true
 	inst.ReleaseName = l.Helm.ReleaseName
 	if inst.ReleaseName == "" {
 		inst.ReleaseName = "release-name"

@@ -73,11 +73,8 @@ func (l *Loader) Load(paths []string) *Input {
 			data, err = l.read(f)
 		}
 		if err != nil {
-			line, col := 1, 1
-			if src.chart {
-				line, col = 0, 0
-			}
-			in.Problems = append(in.Problems, Problem{Position: Position{File: f, Line: line, Column: col}, Message: err.Error()})
+			// A problem with the whole file has no line.
+			in.Problems = append(in.Problems, Problem{Position: Position{File: f}, Message: err.Error()})
 			continue
 		}
 		in.Files++
@@ -169,7 +166,8 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 			// final separator, the system resolves it.
 			root = p + string(filepath.Separator)
 		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		// The callback records its problems and never fails the walk.
+		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				in.Problems = append(in.Problems, Problem{Position: Position{File: path}, Message: "cannot read: " + err.Error()})
 				return nil
@@ -191,9 +189,6 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 			}
 			return nil
 		})
-		if err != nil {
-			in.Problems = append(in.Problems, Problem{Position: Position{File: p}, Message: "cannot read: " + err.Error()})
-		}
 	}
 	return files
 }

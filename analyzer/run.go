@@ -59,8 +59,8 @@ type Report struct {
 	// Findings are sorted by file, line, column and rule.
 	Findings []Finding
 	// Problems is every input problem: unreadable files, malformed
-	// documents and fields of the wrong type. Any problem makes the run
-	// exit with status 2.
+	// documents and fields of the wrong type, sorted by file and line. Any
+	// problem makes the run exit with status 2.
 	Problems []Problem
 	Files    int
 	Objects  int
@@ -99,6 +99,10 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 		rep.Problems = append(rep.Problems, o.problems...)
 	}
 	SortFindings(rep.Findings)
+	slices.SortStableFunc(rep.Problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Position.File, b.Position.File), cmp.Compare(a.Position.Line, b.Position.Line),
+			cmp.Compare(a.Position.Column, b.Position.Column))
+	})
 	return rep
 }
 

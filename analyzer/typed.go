@@ -505,18 +505,21 @@ func (o *Object) findPodSpec() *PodSpec {
 		return &PodSpec{Spec: &t.Spec.JobTemplate.Spec.Template.Spec, Path: "spec.jobTemplate.spec.template.spec"}
 	case nil:
 		// A custom resource embedding a pod template the usual way
-		// (DeploymentConfig, Argo Rollout, Knative Service, ...).
-		const path = "spec.template.spec"
-		raw, ok := o.Lookup(path)
-		m, isMap := raw.(map[string]any)
-		if !ok || !isMap || m["containers"] == nil {
-			return nil
+		// (DeploymentConfig, Argo Rollout, Knative Service, ...), or a
+		// workload of an API version tokenlint has no type for (a
+		// batch/v1beta1 CronJob).
+		for _, path := range []string{"spec.template.spec", "spec.jobTemplate.spec.template.spec"} {
+			raw, ok := o.Lookup(path)
+			m, isMap := raw.(map[string]any)
+			if !ok || !isMap || m["containers"] == nil {
+				continue
+			}
+			spec := &corev1.PodSpec{}
+			for _, fe := range decodeTyped(m, spec, path) {
+				o.addFieldProblem(fe)
+			}
+			return &PodSpec{Spec: spec, Path: path}
 		}
-		spec := &corev1.PodSpec{}
-		for _, fe := range decodeTyped(m, spec, path) {
-			o.addFieldProblem(fe)
-		}
-		return &PodSpec{Spec: spec, Path: path}
 	}
 	return nil
 }

@@ -74,7 +74,7 @@ func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
 			Object: f.Object, Path: f.Path,
 		})
 	}
-	for _, e := range sortedProblems(rep.Problems) {
+	for _, e := range rep.Problems {
 		out.Errors = append(out.Errors, jsonError{File: p.opts.relPath(e.Position.File), Line: e.Position.Line, Column: e.Position.Column, Message: e.Message})
 	}
 	c := countFindings(rep.Findings)

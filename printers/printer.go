@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
@@ -76,17 +75,4 @@ func countFindings(fs []analyzer.Finding) counts {
 		}
 	}
 	return c
-}
-
-// sortedProblems returns problems in file and line order.
-func sortedProblems(ps []analyzer.Problem) []analyzer.Problem {
-	out := append([]analyzer.Problem(nil), ps...)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i].Position, out[j].Position
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
-	})
-	return out
 }

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -96,10 +97,20 @@ func TestTextIsSortedAndRelative(t *testing.T) {
 	if len(lines) < 3 {
 		t.Fatalf("too few lines:\n%s", strings.Join(lines, "\n"))
 	}
+	prevFile, prevLine := "", 0
 	for _, l := range lines[:len(lines)-1] {
 		if !strings.HasPrefix(l, "testdata/") {
 			t.Errorf("file name is not relative to the base directory: %s", l)
 		}
+		parts := strings.SplitN(l, ":", 3)
+		file, line := parts[0], 0
+		if len(parts) == 3 {
+			line, _ = strconv.Atoi(parts[1])
+		}
+		if file < prevFile || file == prevFile && line < prevLine {
+			t.Errorf("not sorted by file and line: %s after %s:%d", l, prevFile, prevLine)
+		}
+		prevFile, prevLine = file, line
 	}
 }
 

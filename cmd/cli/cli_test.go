@@ -178,6 +178,9 @@ func TestSeveralFormatsInOneRun(t *testing.T) {
 	if code, _, errOut := run(t, warningPod, "lint", "--format", "text", "--format", "json", "-"); code != ExitError || !strings.Contains(errOut, "NAME=FILE") {
 		t.Errorf("two formats on standard output were accepted: %d %s", code, errOut)
 	}
+	if code, _, errOut := run(t, warningPod, "lint", "--format", "json="+file, "--output", file+".txt", "-"); code != ExitError || !strings.Contains(errOut, "--output") {
+		t.Errorf("an --output that no format writes to was accepted: %d %s", code, errOut)
+	}
 }
 
 func TestVersion(t *testing.T) {

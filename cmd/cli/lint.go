@@ -54,6 +54,9 @@ func parseOutputs(formats []string, file string) ([]output, error) {
 	if bare > 1 {
 		return nil, errors.New("only one --format can write to standard output or --output; give the others a file with NAME=FILE")
 	}
+	if bare == 0 && file != "" {
+		return nil, errors.New("--output names no format's file: every --format has its own NAME=FILE")
+	}
 	return outs, nil
 }
 

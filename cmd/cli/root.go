@@ -64,7 +64,7 @@ func NewRoot(s Streams) *cobra.Command {
 		Use:   "tokenlint",
 		Short: "Lint Kubernetes manifests for service-account token hygiene",
 		Long: "tokenlint checks Kubernetes manifests for service-account token hygiene: projected tokens without\n" +
-			"an audience or with a bad expiration, legacy token Secrets, and automounted tokens.",
+			"an audience, or whose expiration the API server rejects or that live too long. Run `tokenlint lint`.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
