@@ -324,7 +324,16 @@ func (l *Loader) parse(c chunk) chunkResult {
 			if last := lastContentLine(c.text); line > last {
 				line = last
 			}
-			problem(line, 1, "invalid YAML: "+msg)
+			col := 1
+			if blamesMapping[msg] {
+				// The parser names the start of the mapping; the
+				// mistake is at the first line that cannot continue it.
+				if at, atCol := firstFailingLine(c.text, line); at > line {
+					msg = fmt.Sprintf("%s (in the mapping that starts at line %d)", msg, line+c.lineOffset)
+					line, col = at, atCol
+				}
+			}
+			problem(line, col, "invalid YAML: "+msg)
 			return r
 		}
 		root := deref(&doc)
@@ -345,6 +354,37 @@ func (l *Loader) parse(c chunk) chunkResult {
 		}
 		l.collect(&r, c, root, v)
 	}
+}
+
+// blamesMapping are the parser errors that name the start of the enclosing
+// block rather than the line that breaks it.
+var blamesMapping = map[string]bool{
+	"did not find expected key":           true,
+	"did not find expected '-' indicator": true,
+}
+
+// firstFailingLine finds the first line, from line from on, at which the
+// text stops parsing: the shortest failing prefix. It returns that line and
+// the column of its first character, or 0 when it finds none within its
+// budget (it parses up to 200 prefixes, and only on an error).
+func firstFailingLine(text []byte, from int) (int, int) {
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	for n := from + 1; n <= len(lines) && n <= from+200; n++ {
+		prefix := bytes.Join(lines[:n], nil)
+		dec := yaml.NewDecoder(bytes.NewReader(prefix))
+		for {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				line := lines[n-1]
+				return n, len(line) - len(bytes.TrimLeft(line, " \t")) + 1
+			}
+		}
+	}
+	return 0, 0
 }
 
 // lastContentLine is the 1-based number of the last line of text that is not
