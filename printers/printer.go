@@ -26,6 +26,9 @@ type Options struct {
 	Color bool
 	// Registry is the rule catalog of the run.
 	Registry *analyzer.Registry
+	// SARIFRoot is the directory SARIF artifact URIs are relative to
+	// (%SRCROOT%): the repository root. Empty means BaseDir.
+	SARIFRoot string
 }
 
 // Names lists the formats New knows.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ type lintOptions struct {
 	failOn             string
 	namespace          string
 	maxTokenExpiration string
+	sarifRoot          string
 	helm               analyzer.HelmOptions
 }
 
@@ -94,6 +96,7 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or never")
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that set none (default "default")`)
 	f.StringVar(&o.maxTokenExpiration, "max-token-expiration", "86400", "longest projected token expirationSeconds TL103 accepts (seconds, or a duration like 24h)")
+	f.StringVar(&o.sarifRoot, "sarif-root", "", "SARIF: the repository root that artifact URIs are relative to (default: the working directory)")
 	f.StringArrayVar(&o.helm.ValueFiles, "values", nil, "Helm charts: a values file (repeatable)")
 	f.StringArrayVar(&o.helm.Set, "set", nil, "Helm charts: set a value, key=value (repeatable)")
 	f.StringArrayVar(&o.helm.SetString, "set-string", nil, "Helm charts: set a string value, key=value (repeatable)")
@@ -127,7 +130,12 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	if workdir == "" {
 		workdir, _ = os.Getwd()
 	}
-	opts := printers.Options{Version: version(), BaseDir: workdir, Registry: reg}
+	opts := printers.Options{Version: version(), BaseDir: workdir, Registry: reg, SARIFRoot: workdir}
+	if o.sarifRoot != "" {
+		if opts.SARIFRoot, err = filepath.Abs(o.sarifRoot); err != nil {
+			return usageError("--sarif-root: %v", err)
+		}
+	}
 	type job struct {
 		out     output
 		printer printers.Printer
