@@ -23,6 +23,12 @@ type Rule struct {
 	Example string
 	Fixed   string
 	Tags    []string
+	// URL is where the rule is documented, when it is documented elsewhere
+	// than in tokenlint's own rule reference (user policies).
+	URL string
+	// Origin says where the rule comes from, for people: "go" for a built-in
+	// Go rule, "rego" for a built-in policy, the file of a user policy.
+	Origin string
 	// Kinds limits the objects the rule receives; empty means all.
 	Kinds []string
 	// Check inspects one object and reports through the pass. It must be
@@ -139,7 +145,7 @@ func Validate(r *Rule) error {
 	if strings.TrimSpace(r.Description) == "" {
 		problems = append(problems, "description is missing")
 	}
-	if r.Remediation == "" || !strings.HasSuffix(r.Remediation, ".") {
+	if r.Remediation != "" && !strings.HasSuffix(r.Remediation, ".") {
 		problems = append(problems, "remediation must be one sentence ending with a period")
 	}
 	if len(problems) > 0 {

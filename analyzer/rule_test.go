@@ -96,7 +96,6 @@ func TestValidate(t *testing.T) {
 		{"title with a period", func(r *Rule) { r.Title = "Finds things." }, `title must be a short phrase without a final period`},
 		{"missing title", func(r *Rule) { r.Title = "" }, `title`},
 		{"remediation without a period", func(r *Rule) { r.Remediation = "Do this" }, `remediation must be one sentence ending with a period`},
-		{"missing remediation", func(r *Rule) { r.Remediation = "" }, `remediation`},
 		{"missing description", func(r *Rule) { r.Description = "" }, `description is missing`},
 		{"blank description", func(r *Rule) { r.Description = " \n\t" }, `description is missing`},
 		{"no severity", func(r *Rule) { r.Severity = 0 }, `severity must be error, warning or note`},

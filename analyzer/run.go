@@ -39,6 +39,7 @@ type Pass struct {
 
 	rule     *Rule
 	findings *[]Finding
+	failures *[]Problem
 }
 
 // Report records a finding about the field at path (in Kubernetes notation,
@@ -47,6 +48,18 @@ type Pass struct {
 // points at its nearest existing ancestor.
 func (p *Pass) Report(path string, format string, args ...any) {
 	*p.findings = append(*p.findings, newFinding(p.rule, p.Object, path, fmt.Sprintf(format, args...)))
+}
+
+// Fail records that the rule could not check the object, such as a policy
+// whose evaluation failed. The failure is shown as an error finding of the
+// rule at the object, so nobody mistakes silence for a pass, and it counts as
+// a problem of the run: the exit status is 2.
+func (p *Pass) Fail(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	f := newFinding(p.rule, p.Object, "", "rule failed: "+msg)
+	f.Severity = SeverityError
+	*p.findings = append(*p.findings, f)
+	*p.failures = append(*p.failures, Problem{Position: f.Position, Message: fmt.Sprintf("rule %s failed on %s: %s", p.rule.ID, p.Object.Ref(), msg), Object: p.Object})
 }
 
 func newFinding(r *Rule, o *Object, path, msg string) Finding {
@@ -73,6 +86,7 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 	ix := NewIndex(in.Objects)
 	rep := &Report{Files: in.Files, Objects: len(in.Objects), Problems: slices.Clone(in.Problems)}
 	perObject := make([][]Finding, len(in.Objects))
+	failures := make([][]Problem, len(in.Objects))
 
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -81,7 +95,7 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				perObject[i] = check(in.Objects[i], ix, reg, &settings)
+				perObject[i], failures[i] = check(in.Objects[i], ix, reg, &settings)
 			}
 		}()
 	}
@@ -97,6 +111,7 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 	for i, o := range in.Objects {
 		rep.Findings = append(rep.Findings, perObject[i]...)
 		rep.Problems = append(rep.Problems, o.problems...)
+		rep.Problems = append(rep.Problems, failures[i]...)
 	}
 	SortFindings(rep.Findings)
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int {
@@ -106,13 +121,14 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 	return rep
 }
 
-func check(o *Object, ix *Index, reg *Registry, settings *Settings) []Finding {
+func check(o *Object, ix *Index, reg *Registry, settings *Settings) ([]Finding, []Problem) {
 	var findings []Finding
+	var failures []Problem
 	for _, r := range reg.rules {
 		if r.Check == nil || !r.Applies(o.Kind) {
 			continue
 		}
-		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, findings: &findings}
+		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, findings: &findings, failures: &failures}
 		r.Check(pass)
 	}
 	owned := make(map[string]bool, len(findings))
@@ -124,7 +140,7 @@ func check(o *Object, ix *Index, reg *Registry, settings *Settings) []Finding {
 			findings = append(findings, newFinding(InvalidManifest, o, p.Path, p.Message))
 		}
 	}
-	return findings
+	return findings, failures
 }
 
 // SortFindings orders findings by file, line, column, rule and message.

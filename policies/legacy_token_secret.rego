@@ -1,0 +1,58 @@
+# METADATA
+# title: Legacy service account token Secret
+# description: |
+#   A Secret of `type: kubernetes.io/service-account-token` makes the token controller mint a legacy token for
+#   the ServiceAccount named in its `kubernetes.io/service-account.name` annotation. That token carries no expiry
+#   and no audience and lives as long as the Secret: anyone who can read the Secret, now or years from now, acts
+#   as the ServiceAccount against the API server. Kubernetes stopped creating these Secrets in 1.24 and cleans
+#   up unused ones since 1.29. Bound tokens from the TokenRequest API (a projected `serviceAccountToken` volume,
+#   or `kubectl create token`) expire, rotate and name their audience.
+# custom:
+#   id: TL201
+#   slug: legacy-token-secret
+#   severity: error
+#   kinds: [Secret]
+#   remediation: Delete the Secret and give the workload a projected serviceAccountToken volume, or request a short-lived token with the TokenRequest API.
+#   tags: [security, service-account-token, legacy-token]
+#   example: |
+#     apiVersion: v1
+#     kind: Secret
+#     metadata:
+#       name: ci-deployer-token
+#       annotations:
+#         kubernetes.io/service-account.name: ci-deployer
+#     type: kubernetes.io/service-account-token
+#   fixed: |
+#     apiVersion: v1
+#     kind: Pod
+#     metadata:
+#       name: deploy
+#     spec:
+#       serviceAccountName: ci-deployer
+#       automountServiceAccountToken: false
+#       containers:
+#       - name: deploy
+#         image: registry.example.com/deployer:1.0
+#         volumeMounts:
+#         - name: api-token
+#           mountPath: /var/run/secrets/tokens
+#       volumes:
+#       - name: api-token
+#         projected:
+#           sources:
+#           - serviceAccountToken:
+#               path: token
+#               audience: https://kubernetes.default.svc
+#               expirationSeconds: 3600
+package tokenlint.legacy_token_secret
+
+import data.lib.kubernetes
+
+deny contains {"msg": msg, "path": "type"} if {
+	kubernetes.is_token_secret(input)
+	msg := sprintf("Secret %q holds a legacy token%s that never expires: anyone who can read the Secret acts as the ServiceAccount", [input.metadata.name, owner])
+}
+
+owner := sprintf(" for ServiceAccount %q", [kubernetes.token_secret_account(input)])
+
+default owner := ""

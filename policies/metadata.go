@@ -1,0 +1,221 @@
+package policies
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// The METADATA contract of a policy package:
+//
+//	# METADATA
+//	# title: Legacy service account token Secret
+//	# description: Why it matters, in Markdown.
+//	# custom:
+//	#   id: TL201
+//	#   slug: legacy-token-secret
+//	#   severity: error              # error, warning or note
+//	#   kinds: [Secret]              # the kinds the policy receives; ["*"] for all
+//	#   remediation: One imperative sentence.   # optional
+//	#   url: https://example.com/docs            # optional
+//	#   tags: [security]                         # optional
+//	#   example: |                               # optional: a manifest that fires
+//	#     ...
+//	#   fixed: |                                 # optional: that manifest fixed
+//	#     ...
+//
+// OPA's own keys that describe a policy (authors, organizations,
+// related_resources, schemas) are accepted and ignored; any other key is an
+// error, so a typo never silently drops a setting.
+var (
+	topKeys = map[string]bool{
+		"scope": true, "title": true, "description": true, "custom": true,
+		"authors": true, "organizations": true, "related_resources": true, "schemas": true,
+	}
+	requiredTop    = []string{"title", "description", "custom"}
+	customKeys     = []string{"id", "slug", "severity", "kinds", "remediation", "url", "tags", "example", "fixed"}
+	requiredCustom = []string{"id", "slug", "severity", "kinds"}
+)
+
+// metadata is a policy package's METADATA block, made a rule.
+type metadata struct {
+	rule *analyzer.Rule
+	line int
+}
+
+// parseMetadata reads the package-scoped METADATA block of a module; nil
+// when the module has none (a library, or a further file of a policy).
+func parseMetadata(file string, m *ast.Module) (*metadata, error) {
+	var a *ast.Annotations
+	for _, ann := range m.Annotations {
+		if ann.Scope == "package" {
+			a = ann
+			break
+		}
+	}
+	if a == nil {
+		return nil, nil
+	}
+	first := a.Location.Row
+	doc, err := metadataYAML(m, a)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: METADATA: %v", file, first, err)
+	}
+	var errs loadErrors
+	// Lines of the YAML are numbered from the line after "# METADATA".
+	at := func(n *yaml.Node) int { return first + n.Line }
+	top := mapping(doc)
+	if top == nil {
+		return nil, fmt.Errorf("%s:%d: METADATA must be a mapping", file, first)
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		if !topKeys[k.Value] {
+			errs.addf(file, at(k), "METADATA: unknown key %q (want %s)", k.Value, strings.Join(sortedKeys(topKeys), ", "))
+		}
+		seen[k.Value] = v
+	}
+	if s := seen["scope"]; s != nil && s.Value != "package" {
+		errs.addf(file, at(s), "METADATA: scope must be package, the scope of a block that precedes the package line")
+	}
+	for _, k := range requiredTop {
+		if seen[k] == nil {
+			errs.addf(file, first, "METADATA: missing %q", k)
+		}
+	}
+	r := &analyzer.Rule{Title: strings.TrimSpace(a.Title), Description: strings.TrimSpace(a.Description)}
+	if c := seen["custom"]; c != nil {
+		custom := mapping(c)
+		if custom == nil {
+			errs.addf(file, at(c), "METADATA: custom must be a mapping")
+		} else {
+			readCustom(file, at, custom, r, &errs)
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	if err := analyzer.Validate(r); err != nil {
+		return nil, fmt.Errorf("%s:%d: METADATA: %v", file, first, err)
+	}
+	return &metadata{rule: r, line: first}, nil
+}
+
+func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *analyzer.Rule, errs *loadErrors) {
+	got := map[string]bool{}
+	for i := 0; i+1 < len(custom.Content); i += 2 {
+		k, v := custom.Content[i], custom.Content[i+1]
+		got[k.Value] = true
+		bad := func(want string) { errs.addf(file, at(v), "METADATA: custom.%s must be %s", k.Value, want) }
+		switch k.Value {
+		case "id", "slug", "remediation", "url", "example", "fixed":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+				bad("a string")
+				continue
+			}
+			switch k.Value {
+			case "id":
+				r.ID = v.Value
+			case "slug":
+				r.Slug = v.Value
+			case "remediation":
+				r.Remediation = strings.TrimSpace(v.Value)
+			case "url":
+				if u, err := url.Parse(v.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+					bad("an http or https URL")
+				}
+				r.URL = v.Value
+			case "example":
+				r.Example = v.Value
+			case "fixed":
+				r.Fixed = v.Value
+			}
+		case "severity":
+			sev, err := analyzer.ParseSeverity(v.Value, false)
+			if v.Kind != yaml.ScalarNode || err != nil {
+				bad("error, warning or note")
+				continue
+			}
+			r.Severity = sev
+		case "kinds", "tags":
+			list, ok := stringList(v)
+			if !ok || (k.Value == "kinds" && len(list) == 0) {
+				bad("a non-empty list of strings")
+				continue
+			}
+			if k.Value == "tags" {
+				r.Tags = list
+			} else if !slices.Contains(list, "*") {
+				r.Kinds = list
+			}
+		default:
+			errs.addf(file, at(k), "METADATA: unknown key custom.%s (want %s)", k.Value, strings.Join(customKeys, ", "))
+		}
+	}
+	for _, k := range requiredCustom {
+		if !got[k] {
+			errs.addf(file, at(custom)-1, "METADATA: missing custom.%s", k)
+		}
+	}
+}
+
+// metadataYAML rebuilds the YAML text of a METADATA block from the module's
+// comments, the way OPA's parser reads it, keeping lines in step.
+func metadataYAML(m *ast.Module, a *ast.Annotations) (*yaml.Node, error) {
+	var buf bytes.Buffer
+	start, end := a.Location.Row, a.EndLoc().Row
+	for _, c := range m.Comments {
+		if c.Location.Row > start && c.Location.Row <= end {
+			buf.Write(bytes.TrimPrefix(c.Text, []byte(" ")))
+			buf.WriteByte('\n')
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// mapping returns the mapping node of a document or node, or nil.
+func mapping(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return n
+}
+
+// stringList reads a sequence of strings.
+func stringList(n *yaml.Node) ([]string, bool) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, false
+	}
+	out := make([]string, 0, len(n.Content))
+	for _, c := range n.Content {
+		if c.Kind != yaml.ScalarNode || c.Value == "" {
+			return nil, false
+		}
+		out = append(out, c.Value)
+	}
+	return out, true
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

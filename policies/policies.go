@@ -1,0 +1,464 @@
+// Package policies turns Rego policies, built in and user supplied, into
+// tokenlint rules. It is the only package that imports OPA.
+//
+// A policy is a Rego v1 package that starts with a `# METADATA` block
+// (scope: package) and defines `deny`, a set of findings: strings, or objects
+// {"msg": string, "path": "spec.template.spec.volumes[0]"}. The metadata
+// becomes an analyzer.Rule (see metadata.go); the rule's Check evaluates the
+// package's deny with the object as `input`, exactly as written, and the whole
+// run as `data.inventory` (shaped like Gatekeeper's). Modules that define no
+// deny and carry no metadata are libraries that policies may import; the
+// built-in one is `data.lib.kubernetes`.
+//
+// Every module, built in and user supplied, is compiled once into one
+// compiler with sandboxed capabilities (no network or environment built-ins);
+// every policy's query is prepared once, at load, and evaluated only on the
+// kinds its metadata declares, with a time limit per evaluation.
+package policies
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/resolver"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// builtin holds the built-in policies, their library and their tests.
+//
+//go:embed *.rego lib/*.rego
+var builtin embed.FS
+
+// EvalTimeout bounds one evaluation of one policy on one object.
+const EvalTimeout = 2 * time.Second
+
+// module is one parsed .rego file.
+type module struct {
+	file string
+	ast  *ast.Module
+	// user is false for the embedded policies.
+	user bool
+}
+
+// Builtin returns the rules of the built-in policies.
+func Builtin() ([]*analyzer.Rule, error) { return Load(nil) }
+
+// Load compiles the built-in policies with the user policies found at paths
+// (.rego files, or directories searched recursively; *_test.rego files are
+// tests and are left out) and returns their rules, built-in ones first.
+func Load(paths []string) ([]*analyzer.Rule, error) {
+	mods, err := parseAll(paths, false)
+	if err != nil {
+		return nil, err
+	}
+	return compile(mods)
+}
+
+// parseAll parses the built-in modules and those at paths; tests are
+// included when withTests is set.
+func parseAll(paths []string, withTests bool) ([]*module, error) {
+	var errs loadErrors
+	var mods []*module
+	err := fs.WalkDir(builtin, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !isRego(name, withTests) {
+			return err
+		}
+		src, err := builtin.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		m, err := parse(filepath.ToSlash(filepath.Join("policies", name)), src)
+		if err != nil {
+			errs.add(err)
+			return nil
+		}
+		mods = append(mods, &module{file: m.Package.Location.File, ast: m})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	files, err := regoFiles(paths, withTests)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			errs.add(err)
+			continue
+		}
+		m, err := parse(f, src)
+		if err != nil {
+			errs.add(err)
+			continue
+		}
+		mods = append(mods, &module{file: f, ast: m, user: true})
+	}
+	return mods, errs.err()
+}
+
+func isRego(name string, withTests bool) bool {
+	return strings.HasSuffix(name, ".rego") && (withTests || !strings.HasSuffix(name, "_test.rego"))
+}
+
+// regoFiles expands paths into .rego files: a file is taken as given, a
+// directory is searched recursively. A path that holds none is an error, so
+// a mistyped --policy never passes silently.
+func regoFiles(paths []string, withTests bool) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", p, errors.Unwrap(err))
+		}
+		if !info.IsDir() {
+			if !strings.HasSuffix(p, ".rego") {
+				return nil, fmt.Errorf("policy %s: not a .rego file", p)
+			}
+			out = append(out, p)
+			continue
+		}
+		n := len(out)
+		err = filepath.WalkDir(p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && isRego(name, withTests) {
+				out = append(out, name)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("policy %s: %w", p, err)
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("policy %s: no .rego files in the directory", p)
+		}
+	}
+	return out, nil
+}
+
+func parse(file string, src []byte) (*ast.Module, error) {
+	m, err := ast.ParseModuleWithOpts(file, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, formatErrors(err)
+	}
+	return m, nil
+}
+
+// compile compiles every module into one sandboxed compiler and builds a
+// rule for each policy package.
+func compile(mods []*module) ([]*analyzer.Rule, error) {
+	var errs loadErrors
+	type pkg struct {
+		meta    *metadata
+		mod     *module
+		hasDeny bool
+		// broken is set when the package's METADATA did not load.
+		broken bool
+	}
+	pkgs := map[string]*pkg{}
+	var order []string
+	for _, m := range mods {
+		path := m.ast.Package.Path.String()
+		p := pkgs[path]
+		if p == nil {
+			p = &pkg{}
+			pkgs[path] = p
+			order = append(order, path)
+		}
+		for _, r := range m.ast.Rules {
+			if r.Head.Name == "deny" || r.Head.Ref().String() == "deny" {
+				p.hasDeny = true
+			}
+		}
+		meta, err := parseMetadata(m.file, m.ast)
+		if err != nil {
+			errs.add(err)
+			p.broken = true
+			continue
+		}
+		if meta == nil {
+			continue
+		}
+		if p.meta != nil {
+			errs.addf(m.file, meta.line, "package %s already has its METADATA in %s:%d", path, p.mod.file, p.meta.line)
+			continue
+		}
+		p.meta, p.mod = meta, m
+	}
+	for _, path := range order {
+		p := pkgs[path]
+		switch {
+		case p.hasDeny && p.meta == nil && !p.broken:
+			file, line := locate(mods, path)
+			errs.addf(file, line, "package %s defines deny but has no METADATA block: a policy starts with `# METADATA` (scope: package) naming its id, slug, severity and kinds", strings.TrimPrefix(path, "data."))
+		case !p.hasDeny && p.meta != nil:
+			errs.addf(p.mod.file, p.meta.line, "package %s has METADATA but defines no deny rule", strings.TrimPrefix(path, "data."))
+		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+
+	compiler, err := newCompiler(mods)
+	if err != nil {
+		return nil, err
+	}
+	inv := &inventories{}
+	var rules []*analyzer.Rule
+	for _, path := range order {
+		p := pkgs[path]
+		if p.meta == nil {
+			continue
+		}
+		q, err := rego.New(
+			rego.Compiler(compiler),
+			rego.Query(path+".deny"),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(context.Background())
+		if err != nil {
+			return nil, formatErrors(err)
+		}
+		r := p.meta.rule
+		if p.mod.user {
+			r.Origin = p.mod.file
+		} else {
+			r.Origin = "rego"
+		}
+		pol := &policy{rule: r, query: q, inventories: inv}
+		r.Check = pol.check
+		rules = append(rules, r)
+	}
+	return rules, nil
+}
+
+// newCompiler compiles the modules with the sandbox's capabilities.
+func newCompiler(mods []*module) (*ast.Compiler, error) {
+	set := make(map[string]*ast.Module, len(mods))
+	for _, m := range mods {
+		set[m.file] = m.ast
+	}
+	c := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
+	if c.Compile(set); c.Failed() {
+		return nil, formatErrors(c.Errors)
+	}
+	return c, nil
+}
+
+// Capabilities are OPA's built-ins minus those that reach the network or the
+// environment: policies see the manifests and nothing else.
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool {
+		return denied(b.Name)
+	})
+	caps.AllowNet = []string{}
+	return caps
+}
+
+// denied reports whether a built-in is withheld from policies.
+func denied(name string) bool {
+	switch {
+	case name == "http.send", name == "opa.runtime", strings.HasPrefix(name, "net."):
+		return true
+	}
+	return false
+}
+
+func locate(mods []*module, path string) (string, int) {
+	for _, m := range mods {
+		if m.ast.Package.Path.String() == path {
+			return m.file, m.ast.Package.Location.Row
+		}
+	}
+	return "", 0
+}
+
+// policy is one compiled policy package.
+type policy struct {
+	rule        *analyzer.Rule
+	query       rego.PreparedEvalQuery
+	inventories *inventories
+}
+
+var (
+	inventoryRef = ast.MustParseRef("data.inventory")
+	namespaceRef = ast.MustParseRef("data.tokenlint.namespace")
+)
+
+// check evaluates the policy on one object and reports its deny set.
+func (pol *policy) check(p *analyzer.Pass) {
+	input, err := ast.InterfaceToValue(p.Object.Raw)
+	if err != nil {
+		p.Fail("%v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), EvalTimeout)
+	defer cancel()
+	rs, err := pol.query.Eval(ctx,
+		rego.EvalParsedInput(input),
+		rego.EvalResolver(inventoryRef, pol.inventories.of(p.Index)),
+		rego.EvalResolver(namespaceRef, constant{ast.String(p.Object.Namespace)}),
+	)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			p.Fail("policy %s did not finish within %s", pol.rule.Origin, EvalTimeout)
+			return
+		}
+		p.Fail("%v", formatErrors(err))
+		return
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return
+	}
+	set, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok {
+		p.Fail("deny is %T, want a set", rs[0].Expressions[0].Value)
+		return
+	}
+	for _, d := range set {
+		switch d := d.(type) {
+		case string:
+			p.Report("", "%s", d)
+		case map[string]any:
+			msg, okMsg := d["msg"].(string)
+			path, okPath := d["path"].(string)
+			if _, has := d["path"]; !has {
+				okPath = true
+			}
+			if !okMsg || !okPath {
+				p.Fail(`deny holds %v: want a string or {"msg": string, "path": string}`, d)
+				continue
+			}
+			p.Report(path, "%s", msg)
+		default:
+			p.Fail(`deny holds %v: want a string or {"msg": string, "path": string}`, d)
+		}
+	}
+}
+
+type (
+	resolverInput  = resolver.Input
+	resolverResult = resolver.Result
+)
+
+// constant resolves a data reference to one value.
+type constant struct{ v ast.Value }
+
+func (c constant) Eval(context.Context, resolverInput) (resolverResult, error) {
+	return resolverResult{Value: c.v}, nil
+}
+
+// inventories keeps the inventory of the current run, built on first use:
+// runs that no inventory-reading policy touches never pay for it.
+type inventories struct {
+	mu   sync.Mutex
+	last *inventory
+}
+
+func (is *inventories) of(ix *analyzer.Index) *inventory {
+	is.mu.Lock()
+	defer is.mu.Unlock()
+	if is.last == nil || is.last.ix != ix {
+		is.last = &inventory{ix: ix}
+	}
+	return is.last
+}
+
+// inventory is data.inventory for one run, shaped like Gatekeeper's:
+// namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name].
+type inventory struct {
+	ix   *analyzer.Index
+	once sync.Once
+	v    ast.Value
+	err  error
+}
+
+func (inv *inventory) Eval(context.Context, resolverInput) (resolverResult, error) {
+	inv.once.Do(func() { inv.v, inv.err = buildInventory(inv.ix.Objects()) })
+	return resolverResult{Value: inv.v}, inv.err
+}
+
+func buildInventory(objects []*analyzer.Object) (ast.Value, error) {
+	namespaced := map[string]any{}
+	cluster := map[string]any{}
+	for _, o := range objects {
+		root := cluster
+		if o.Namespace != "" {
+			ns, _ := namespaced[o.Namespace].(map[string]any)
+			if ns == nil {
+				ns = map[string]any{}
+				namespaced[o.Namespace] = ns
+			}
+			root = ns
+		}
+		byKind := child(child(root, o.APIVersion), o.Kind)
+		byKind[o.Name] = o.Raw
+	}
+	return ast.InterfaceToValue(map[string]any{"namespace": namespaced, "cluster": cluster})
+}
+
+func child(m map[string]any, key string) map[string]any {
+	c, _ := m[key].(map[string]any)
+	if c == nil {
+		c = map[string]any{}
+		m[key] = c
+	}
+	return c
+}
+
+// loadErrors collects load errors, each with file and line.
+type loadErrors []string
+
+func (e *loadErrors) add(err error) { *e = append(*e, err.Error()) }
+
+func (e *loadErrors) addf(file string, line int, format string, args ...any) {
+	*e = append(*e, fmt.Sprintf("%s:%d: %s", file, line, fmt.Sprintf(format, args...)))
+}
+
+func (e loadErrors) err() error {
+	if len(e) == 0 {
+		return nil
+	}
+	sort.Strings(e)
+	return errors.New(strings.Join(e, "\n"))
+}
+
+// formatErrors writes OPA's errors as "file:line:col: message", one a line.
+func formatErrors(err error) error {
+	var astErrs ast.Errors
+	if errors.As(err, &astErrs) {
+		lines := make([]string, 0, len(astErrs))
+		for _, e := range astErrs {
+			lines = append(lines, formatError(e.Location, e.Message))
+		}
+		return errors.New(strings.Join(lines, "\n"))
+	}
+	var astErr *ast.Error
+	if errors.As(err, &astErr) {
+		return errors.New(formatError(astErr.Location, astErr.Message))
+	}
+	return err
+}
+
+func formatError(loc *ast.Location, msg string) string {
+	if loc == nil {
+		return msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", loc.File, loc.Row, loc.Col, msg)
+}
