@@ -5,6 +5,7 @@ package printers
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -32,7 +33,7 @@ type Options struct {
 }
 
 // Names lists the formats New knows.
-func Names() []string { return []string{"text", "json"} }
+func Names() []string { return []string{"text", "json", "sarif", "github"} }
 
 // New returns the printer for a format name.
 func New(name string, opts Options) (Printer, error) {
@@ -41,6 +42,10 @@ func New(name string, opts Options) (Printer, error) {
 		return &Text{opts}, nil
 	case "json":
 		return &JSON{opts}, nil
+	case "sarif":
+		return &SARIF{opts}, nil
+	case "github":
+		return &GitHub{opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Names(), ", "))
 }
@@ -78,4 +83,66 @@ func countFindings(fs []analyzer.Finding) counts {
 		}
 	}
 	return c
+}
+
+// findingMessage is a finding's message for a code host, on one line: the
+// rule's message, then the object and, for Helm output, the template, as in
+// the text format, and where in the rendered chart when the place could not
+// keep the position.
+func findingMessage(f analyzer.Finding, pl place) string {
+	msg := f.Message
+	if ref := f.Object.String(); ref != "" {
+		msg += " [" + ref + "]"
+	}
+	switch {
+	case pl.rendered != "" && f.Source != "":
+		msg += fmt.Sprintf(" (template %s, %s)", f.Source, pl.rendered)
+	case f.Source != "":
+		msg += " (template " + f.Source + ")"
+	}
+	return msg
+}
+
+// place is where a code host should show a finding.
+type place struct {
+	file string
+	pos  analyzer.Position // Line 0: the file as a whole
+	// rendered says where in a chart's rendered stream the finding is, when
+	// pos had to be dropped for it.
+	rendered string
+}
+
+// placeOf places a position. A position in a Helm chart (a chart directory
+// or a packaged .tgz given on the command line) counts lines of the rendered
+// stream, which no file holds: it is placed on the template file when the
+// chart directory has it, on the chart otherwise, without a line either way.
+func placeOf(pos analyzer.Position, source string) place {
+	pl := place{file: pos.File, pos: pos}
+	if source == "" || pos.Line == 0 || !isChart(pos.File) {
+		return pl
+	}
+	pl.rendered = fmt.Sprintf("line %d, column %d of the rendered chart", pos.Line, pos.Column)
+	pl.pos = analyzer.Position{File: pos.File}
+	// The source is "<chart name>/templates/x.yaml" (or a subchart's
+	// "<chart>/charts/<sub>/templates/x.yaml"): relative to the chart
+	// directory once the chart name is dropped.
+	if _, rest, ok := strings.Cut(filepath.ToSlash(source), "/"); ok && !strings.Contains("/"+rest+"/", "/../") {
+		tmpl := filepath.Join(pos.File, filepath.FromSlash(rest))
+		if info, err := os.Stat(tmpl); err == nil && info.Mode().IsRegular() {
+			pl.file = tmpl
+			pl.pos.File = tmpl
+		}
+	}
+	return pl
+}
+
+func isChart(name string) bool {
+	if name == analyzer.StdinName {
+		return false
+	}
+	if strings.HasSuffix(name, ".tgz") {
+		return true
+	}
+	info, err := os.Stat(name)
+	return err == nil && info.IsDir()
 }

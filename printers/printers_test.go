@@ -3,12 +3,18 @@ package printers_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 	"github.com/tokenlint/tokenlint/printers"
@@ -39,7 +45,15 @@ func report(t *testing.T) (*analyzer.Report, *analyzer.Registry) {
 func render(t *testing.T, format string, opts printers.Options) []byte {
 	t.Helper()
 	rep, reg := report(t)
-	opts.Registry, opts.BaseDir, opts.Version = reg, repoRoot, "test"
+	opts.Registry, opts.BaseDir = reg, repoRoot
+	if opts.Version == "" {
+		opts.Version = "test"
+	}
+	return print(t, format, opts, rep)
+}
+
+func print(t *testing.T, format string, opts printers.Options, rep *analyzer.Report) []byte {
+	t.Helper()
 	p, err := printers.New(format, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -117,5 +131,437 @@ func TestTextIsSortedAndRelative(t *testing.T) {
 func TestUnknownFormat(t *testing.T) {
 	if _, err := printers.New("xml", printers.Options{}); err == nil {
 		t.Error("an unknown format was accepted")
+	}
+}
+
+// sarifSchema is the official SARIF 2.1.0 schema, kept in shared/ beside the
+// repository (see ../shared/sarif/README.md).
+var sarifSchema = filepath.Join(repoRoot, "..", "shared", "sarif", "sarif-schema-2.1.0.json")
+
+// validateSARIF checks the exact bytes a printer wrote against the SARIF
+// schema. (go-sarif's Report.Validate checks a Go value, which it would
+// marshal again with its own defaults: not what we write.)
+func validateSARIF(t *testing.T, doc []byte) {
+	t.Helper()
+	if err := schemaErrors(doc); err != nil {
+		t.Errorf("the SARIF does not validate against %s: %v\n%s", sarifSchema, err, doc)
+	}
+}
+
+func schemaErrors(doc []byte) error {
+	schema, err := os.ReadFile(sarifSchema)
+	if err != nil {
+		return fmt.Errorf("%v (the tests expect shared/ beside the repository)", err)
+	}
+	res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewBytesLoader(doc))
+	if err != nil {
+		return err
+	}
+	if !res.Valid() {
+		var msgs []string
+		for _, e := range res.Errors() {
+			msgs = append(msgs, e.String())
+		}
+		return errors.New(strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// sarifLog is the part of a SARIF log the tests read.
+type sarifLog struct {
+	Runs []struct {
+		OriginalURIBaseIDs map[string]struct {
+			URI string `json:"uri"`
+		} `json:"originalUriBaseIds"`
+		Tool struct {
+			Driver struct {
+				Name, Version, SemanticVersion string
+				Rules                          []struct {
+					ID, Name   string
+					HelpURI    string `json:"helpUri"`
+					Properties map[string]any
+				}
+			}
+		}
+		Invocations []struct {
+			ExecutionSuccessful        *bool `json:"executionSuccessful"`
+			ToolExecutionNotifications []struct {
+				Level   string
+				Message struct{ Text string }
+			}
+		}
+		Results []sarifResult
+	}
+}
+
+type sarifResult struct {
+	RuleID    string `json:"ruleId"`
+	RuleIndex *int   `json:"ruleIndex"`
+	Level     string
+	Message   struct{ Text string }
+	Locations []struct {
+		PhysicalLocation struct {
+			ArtifactLocation struct {
+				URI       string `json:"uri"`
+				URIBaseID string `json:"uriBaseId"`
+			}
+			Region *struct {
+				StartLine, StartColumn, EndLine, EndColumn int
+			}
+		}
+		LogicalLocations []struct {
+			Name, Kind         string
+			FullyQualifiedName string `json:"fullyQualifiedName"`
+		}
+	}
+	PartialFingerprints map[string]string `json:"partialFingerprints"`
+}
+
+func parseSARIF(t *testing.T, doc []byte) sarifLog {
+	t.Helper()
+	var log sarifLog
+	if err := json.Unmarshal(doc, &log); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	if len(log.Runs) != 1 {
+		t.Fatalf("%d runs, want 1", len(log.Runs))
+	}
+	return log
+}
+
+func TestSARIFGolden(t *testing.T) {
+	got := render(t, "sarif", printers.Options{Version: "v1.2.3", SARIFRoot: repoRoot})
+	validateSARIF(t, got)
+	log := parseSARIF(t, got)
+	// The root's file URI depends on where the repository is checked out.
+	rootURI := log.Runs[0].OriginalURIBaseIDs["%SRCROOT%"].URI
+	if !strings.HasPrefix(rootURI, "file:///") || !strings.HasSuffix(rootURI, "/") {
+		t.Errorf("%%SRCROOT%% is %q, want a file URI ending in /", rootURI)
+	}
+	golden(t, "examples.sarif", bytes.ReplaceAll(got, []byte(`"`+rootURI+`"`), []byte(`"file:///REPO/"`)))
+}
+
+func TestSARIFCatalogAndResults(t *testing.T) {
+	rep, reg := report(t)
+	doc := print(t, "sarif", printers.Options{Registry: reg, BaseDir: repoRoot, SARIFRoot: repoRoot, Version: "v0.3.0"}, rep)
+	validateSARIF(t, doc)
+	run := parseSARIF(t, doc).Runs[0]
+	drv := run.Tool.Driver
+	if drv.Name != "tokenlint" || drv.Version != "0.3.0" || drv.SemanticVersion != "0.3.0" {
+		t.Errorf("driver %q version %q semanticVersion %q", drv.Name, drv.Version, drv.SemanticVersion)
+	}
+	if len(drv.Rules) != len(reg.Rules()) {
+		t.Fatalf("%d rules in the driver, want the whole catalog of %d", len(drv.Rules), len(reg.Rules()))
+	}
+	for i, r := range reg.Rules() {
+		d := drv.Rules[i]
+		if d.ID != r.ID {
+			t.Errorf("rule %d is %s, want %s", i, d.ID, r.ID)
+		}
+		want := "https://github.com/tokenlint/tokenlint/blob/main/README.md#" + strings.ToLower(r.ID) + "-" + r.Slug
+		if d.HelpURI != want {
+			t.Errorf("%s helpUri %q, want %q", r.ID, d.HelpURI, want)
+		}
+		tags, _ := d.Properties["tags"].([]any)
+		if !slices.Contains(tags, any("security")) {
+			t.Errorf("%s tags %v lack security", r.ID, tags)
+		}
+		if p := d.Properties["precision"]; p != "very-high" && p != "high" {
+			t.Errorf("%s precision %v", r.ID, p)
+		}
+		if sev, ok := d.Properties["security-severity"]; ok {
+			s, _ := sev.(string)
+			if f, err := strconv.ParseFloat(s, 64); err != nil || f < 0.1 || f > 10 {
+				t.Errorf("%s security-severity %v is not a string number in 0.1..10", r.ID, sev)
+			}
+		} else if r.ID != "TL001" && r.ID != "TL002" {
+			t.Errorf("%s has no security-severity", r.ID)
+		}
+	}
+	if len(run.Results) != len(rep.Findings) {
+		t.Fatalf("%d results for %d findings", len(run.Results), len(rep.Findings))
+	}
+	for i, res := range run.Results {
+		f := rep.Findings[i]
+		if res.RuleIndex == nil || drv.Rules[*res.RuleIndex].ID != res.RuleID || res.RuleID != f.Rule.ID {
+			t.Errorf("result %d: ruleId %s, ruleIndex %v, finding of %s", i, res.RuleID, res.RuleIndex, f.Rule.ID)
+		}
+		if res.Level != f.Severity.String() {
+			t.Errorf("result %d: level %s, want %s", i, res.Level, f.Severity)
+		}
+		if len(res.Locations) != 1 {
+			t.Fatalf("result %d has %d locations", i, len(res.Locations))
+		}
+		loc := res.Locations[0]
+		al := loc.PhysicalLocation.ArtifactLocation
+		if al.URIBaseID != "%SRCROOT%" || strings.HasPrefix(al.URI, "/") || strings.Contains(al.URI, `\`) {
+			t.Errorf("result %d: artifact %+v is not relative to %%SRCROOT%%", i, al)
+		}
+		region := loc.PhysicalLocation.Region
+		switch {
+		case f.Position.Line == 0 && region != nil:
+			t.Errorf("result %d: a whole-file problem has a region %+v", i, *region)
+		case f.Position.Line > 0 && (region == nil || region.StartLine != f.Position.Line || region.StartColumn != f.Position.Column):
+			t.Errorf("result %d: region %+v, want %v", i, region, f.Position)
+		}
+		if f.Object.Kind != "" {
+			if len(loc.LogicalLocations) != 1 || loc.LogicalLocations[0].FullyQualifiedName != f.Object.Kind+"/"+f.Object.Namespace+"/"+f.Object.Name {
+				t.Errorf("result %d: logical locations %+v for %v", i, loc.LogicalLocations, f.Object)
+			}
+		}
+		if res.PartialFingerprints["tokenlint/v1"] == "" {
+			t.Errorf("result %d has no tokenlint/v1 fingerprint", i)
+		}
+	}
+	inv := run.Invocations[0]
+	if inv.ExecutionSuccessful == nil || *inv.ExecutionSuccessful {
+		t.Error("executionSuccessful is not false although the input has errors")
+	}
+	if len(inv.ToolExecutionNotifications) != len(rep.Problems) || len(rep.Problems) == 0 {
+		t.Errorf("%d notifications for %d input problems", len(inv.ToolExecutionNotifications), len(rep.Problems))
+	}
+	for _, n := range inv.ToolExecutionNotifications {
+		if n.Level != "error" || n.Message.Text == "" {
+			t.Errorf("notification %+v", n)
+		}
+	}
+}
+
+// lintDir lints a directory and prints it as SARIF, with the directory as
+// the SARIF root.
+func lintDir(t *testing.T, dir string) (sarifLog, *analyzer.Report) {
+	t.Helper()
+	reg, err := analyzer.NewRegistry(rules.All()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{dir}), reg, analyzer.DefaultSettings)
+	doc := print(t, "sarif", printers.Options{Registry: reg, BaseDir: dir, SARIFRoot: dir, Version: "test"}, rep)
+	validateSARIF(t, doc)
+	return parseSARIF(t, doc), rep
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const movingManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+  namespace: shop
+spec:
+  containers:
+  - name: app
+    image: registry.example.com/app:1.0
+  volumes:
+  - name: vault-token
+    projected:
+      sources:
+      - serviceAccountToken:
+          path: token
+          expirationSeconds: 300
+      - serviceAccountToken:
+          path: other
+          audience: vault
+          expirationSeconds: 999999
+`
+
+func TestSARIFFingerprintsSurviveMovedLines(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.yaml")
+	writeFile(t, path, movingManifest)
+	before, _ := lintDir(t, dir)
+	padding := strings.Repeat("# a comment\n\n", 5) // ten lines
+	writeFile(t, path, strings.Replace(movingManifest, "  volumes:\n", padding+"  volumes:\n", 1))
+	after, _ := lintDir(t, dir)
+
+	b, a := before.Runs[0].Results, after.Runs[0].Results
+	if len(b) < 3 || len(a) != len(b) {
+		t.Fatalf("%d findings before, %d after; want the same, at least 3", len(b), len(a))
+	}
+	for i := range b {
+		lb, la := b[i].Locations[0].PhysicalLocation.Region, a[i].Locations[0].PhysicalLocation.Region
+		if la.StartLine != lb.StartLine+10 {
+			t.Errorf("%s: line %d before, %d after: the test did not move it by 10", b[i].RuleID, lb.StartLine, la.StartLine)
+		}
+		if fb, fa := b[i].PartialFingerprints["tokenlint/v1"], a[i].PartialFingerprints["tokenlint/v1"]; fb != fa {
+			t.Errorf("%s: fingerprint %s became %s when lines moved", b[i].RuleID, fb, fa)
+		}
+	}
+}
+
+func TestSARIFFingerprintsOfDistinctFindingsDiffer(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "app.yaml"), movingManifest)
+	// The same manifest in another file, and two broken documents in one
+	// file: findings that share rule, object and field, or have neither.
+	writeFile(t, filepath.Join(dir, "copy.yaml"), movingManifest)
+	writeFile(t, filepath.Join(dir, "broken.yaml"), "a: [\n---\nb: {\n")
+	log, rep := lintDir(t, dir)
+	seen := map[string]int{}
+	results := log.Runs[0].Results
+	for i, r := range results {
+		fp := r.PartialFingerprints["tokenlint/v1"]
+		if j, dup := seen[fp]; dup {
+			t.Errorf("results %d and %d share the fingerprint %s:\n%+v\n%+v", j, i, fp, results[j], r)
+		}
+		seen[fp] = i
+	}
+	if n := len(rep.Problems); n < 2 {
+		t.Errorf("%d input problems, want the two broken documents", n)
+	}
+	if len(results) < 8 {
+		t.Errorf("only %d results", len(results))
+	}
+}
+
+func TestSARIFOutsideRootAndStdin(t *testing.T) {
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "a b.yaml")
+	writeFile(t, outside, movingManifest)
+	reg, _ := analyzer.NewRegistry(rules.All()...)
+	in := (&analyzer.Loader{Stdin: strings.NewReader(movingManifest)}).Load([]string{outside, "-"})
+	rep := analyzer.Run(in, reg, analyzer.DefaultSettings)
+	doc := print(t, "sarif", printers.Options{Registry: reg, BaseDir: root, SARIFRoot: root}, rep)
+	validateSARIF(t, doc)
+	uris := map[string]string{}
+	for _, r := range parseSARIF(t, doc).Runs[0].Results {
+		al := r.Locations[0].PhysicalLocation.ArtifactLocation
+		uris[al.URI] = al.URIBaseID
+	}
+	wantOutside := "file://" + strings.ReplaceAll(filepath.ToSlash(outside), " ", "%20")
+	if base, ok := uris[wantOutside]; !ok || base != "" {
+		t.Errorf("a file outside the root: URIs %v, want %s without a base", uris, wantOutside)
+	}
+	if base, ok := uris["%3Cstdin%3E"]; !ok || base != "" {
+		t.Errorf("standard input: URIs %v, want %%3Cstdin%%3E without a base", uris)
+	}
+}
+
+func TestSARIFHelmChartIsPlacedOnTheTemplate(t *testing.T) {
+	chart := filepath.Join(repoRoot, "testdata", "charts", "agent")
+	reg, _ := analyzer.NewRegistry(rules.All()...)
+	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{chart}), reg, analyzer.DefaultSettings)
+	if len(rep.Findings) == 0 {
+		t.Fatal("the chart has no findings")
+	}
+	doc := print(t, "sarif", printers.Options{Registry: reg, BaseDir: repoRoot, SARIFRoot: repoRoot}, rep)
+	validateSARIF(t, doc)
+	for _, r := range parseSARIF(t, doc).Runs[0].Results {
+		pl := r.Locations[0].PhysicalLocation
+		if pl.ArtifactLocation.URI != "testdata/charts/agent/templates/daemonset.yaml" || pl.Region != nil {
+			t.Errorf("a chart finding at %+v, want the template file as a whole", pl)
+		}
+		if !strings.Contains(r.Message.Text, "of the rendered chart") {
+			t.Errorf("the message does not say where in the rendered chart: %s", r.Message.Text)
+		}
+	}
+	gh := string(print(t, "github", printers.Options{Registry: reg, BaseDir: repoRoot}, rep))
+	if !strings.HasPrefix(gh, "::warning file=testdata/charts/agent/templates/daemonset.yaml,title=") {
+		t.Errorf("github annotation for a chart: %s", gh)
+	}
+}
+
+// TestSARIFValidationCatchesErrors proves both checks can fail: the schema
+// check of the bytes we write, and go-sarif's Report.Validate.
+func TestSARIFValidationCatchesErrors(t *testing.T) {
+	good := render(t, "sarif", printers.Options{SARIFRoot: repoRoot})
+	if err := schemaErrors(good); err != nil {
+		t.Fatalf("the report does not validate: %v", err)
+	}
+	bad := bytes.Replace(good, []byte(`"level": "warning"`), []byte(`"level": "high"`), 1)
+	if bytes.Equal(bad, good) {
+		t.Fatal("no warning-level result to break")
+	}
+	if err := schemaErrors(bad); err == nil || !strings.Contains(err.Error(), "level") {
+		t.Errorf("a result of level \"high\" passed the schema check (%v)", err)
+	}
+
+	// go-sarif's Validate marshals a Go value again with its own defaults
+	// (a report read back with FromBytes gets an empty newlineSequences,
+	// which the schema rejects), so it is checked on a report built with it.
+	run := sarif.NewRunWithInformationURI("tokenlint", "https://github.com/tokenlint/tokenlint")
+	run.AddRule("TL101")
+	run.CreateResultForRule("TL101").WithLevel("warning").WithMessage(sarif.NewTextMessage("m")).
+		AddLocation(sarif.NewLocationWithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation("a.yaml")).
+			WithRegion(sarif.NewRegion().WithStartLine(3).WithStartColumn(5))))
+	rep := sarif.NewReport().AddRun(run)
+	if err := rep.Validate(); err != nil {
+		t.Fatalf("go-sarif rejects a good report: %v", err)
+	}
+	run.Results[0].Level = "high"
+	if err := rep.Validate(); err == nil || !strings.Contains(err.Error(), "level") {
+		t.Errorf("go-sarif's Validate accepted a result of level \"high\" (%v)", err)
+	}
+}
+
+func TestGitHubGolden(t *testing.T) {
+	golden(t, "examples.github", render(t, "github", printers.Options{}))
+}
+
+// unescapeGitHub undoes the runner's escaping (actions/toolkit command.ts).
+func unescapeGitHub(s string) string {
+	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%3A", ":", "%2C", ",", "%25", "%").Replace(s)
+}
+
+func TestGitHubCannotBeInjected(t *testing.T) {
+	dir := t.TempDir()
+	name := "evil\n::set-output name=x::y\r\n::error::forged %0A, a: b"
+	manifest := fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata:
+  name: %q
+  namespace: "ns,with:colons%%0A"
+spec:
+  containers:
+  - name: app
+    image: registry.example.com/app:1.0
+  volumes:
+  - name: "vol\n::warning::x"
+    projected:
+      sources:
+      - serviceAccountToken:
+          path: token
+`, name)
+	file := filepath.Join(dir, "a,b:c%0A.yaml")
+	writeFile(t, file, manifest)
+	reg, _ := analyzer.NewRegistry(rules.All()...)
+	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings)
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	out := string(print(t, "github", printers.Options{Registry: reg, BaseDir: dir}, rep))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(rep.Findings) {
+		t.Fatalf("%d lines for %d findings:\n%s", len(lines), len(rep.Findings), out)
+	}
+	for i, l := range lines {
+		f := rep.Findings[i]
+		if !strings.HasPrefix(l, "::"+map[analyzer.Severity]string{analyzer.SeverityError: "error", analyzer.SeverityWarning: "warning", analyzer.SeverityNote: "notice"}[f.Severity]+" file=") {
+			t.Errorf("line %d does not start with its own command: %q", i, l)
+		}
+		if strings.ContainsAny(l, "\r\n") {
+			t.Errorf("line %d holds a line break: %q", i, l)
+		}
+		head, msg, ok := strings.Cut(l[2:], "::")
+		if !ok {
+			t.Fatalf("line %d has no message: %q", i, l)
+		}
+		props := map[string]string{}
+		for _, kv := range strings.Split(head[strings.IndexByte(head, ' ')+1:], ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			props[k] = unescapeGitHub(v)
+		}
+		if props["file"] != "a,b:c%0A.yaml" {
+			t.Errorf("line %d: file %q, want a,b:c%%0A.yaml", i, props["file"])
+		}
+		if got := unescapeGitHub(msg); !strings.HasPrefix(got, f.Message) || !strings.Contains(got, name) {
+			t.Errorf("line %d: message %q does not read back as %q with the object's name", i, got, f.Message)
+		}
 	}
 }

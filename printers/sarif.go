@@ -1,0 +1,566 @@
+package printers
+
+// How GitHub code scanning shows what this printer writes, once uploaded with
+// github/codeql-action/upload-sarif (from GitHub's "SARIF support for code
+// scanning" page, the upload action's source, and staticcheck's notes in
+// lintcmd/sarif.go):
+//
+// Alerts. An alert's title is the rule's shortDescription (our Title); the
+// fullDescription is shown under it on one line, and the rule ID beside it.
+// The result's message.text is shown at the flagged line: Markdown in it is
+// stripped except links, leading whitespace is dropped, and message.markdown
+// is ignored, so messages stay one plain line. We found no page that shows
+// the rule's name; we give it the PascalCase "friendly name" SARIF suggests
+// (the Multitool's SARIF2012) and keep the slug in the help and help URI.
+//
+// Rule help. help.markdown (help.text when there is none) is what "Show
+// more" opens on an alert. It is rendered like an issue comment, so a line
+// break is a hard break: our descriptions are single lines, and examples go
+// in ```yaml blocks. helpUri, informationUri and the tool version are not
+// shown.
+//
+// Severity. For a rule tagged "security" (we add the tag to every rule) with
+// a properties.security-severity, GitHub shows a security severity: 9.0 and
+// above critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low. With
+// none (or 0.0) it shows the result's level: error, warning or note. The
+// pull request check fails on either, by repository settings. Results of
+// equal severity are ordered by properties.precision, highest first; tags
+// (at most 20 a rule) filter the alert list.
+//
+// Locations. Only the first entry of locations is used, and at least one is
+// needed for an alert to show. artifactLocation.uri should be relative to the
+// repository root (uriBaseId %SRCROOT%); an absolute file:// URI outside the
+// checkout is accepted but shows no code. Without a region the alert is on
+// the file as a whole. relatedLocations show only when the message links to
+// them.
+//
+// Fingerprints. GitHub matches a result to an existing alert by tool, ruleId,
+// file and partialFingerprints. upload-sarif adds a primaryLocationLineHash
+// (a hash of the flagged line's text and its neighbours) beside ours when the
+// region has a line. Our tokenlint/v1 entry holds no line number, so an alert
+// survives lines moving above it.
+//
+// Other. GitHub keeps at most 25,000 results a run and shows the 5,000 most
+// severe. toolExecutionNotifications never become alerts, which is why input
+// errors are results of TL001 as well. Findings carry no suppression yet, so
+// no result has suppressions (GitHub would ignore them: alerts are dismissed
+// in its UI).
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+const (
+	sarifInformationURI = "https://github.com/tokenlint/tokenlint"
+	// sarifHelpBase is the README's rule reference; each rule has a heading
+	// "### TL101 projected-token-missing-audience", whose GitHub anchor is
+	// "tl101-projected-token-missing-audience".
+	sarifHelpBase = "https://github.com/tokenlint/tokenlint/blob/main/README.md#"
+	// sarifRootID is the uriBaseId of every artifact under the SARIF root.
+	sarifRootID = "%SRCROOT%"
+	// sarifFingerprintKey names our partialFingerprints entry. Bump the
+	// version if what goes into the hash changes: GitHub would otherwise
+	// close every alert and open it again under a new fingerprint.
+	sarifFingerprintKey = "tokenlint/v1"
+)
+
+// sarifRuleRank is what GitHub ranks a rule's alerts by. security-severity
+// is a CVSS-like score (a string, as GitHub requires):
+//
+//	rule   score  GitHub  why
+//	TL201  8.0    high    a legacy token Secret: a bearer token that never expires
+//	TL203  8.0    high    a workload consuming such a never-expiring token
+//	TL302  7.0    high    a rotated token copied or read once: the program keeps a token the kubelet has replaced
+//	TL101  6.5    medium  a token without audience is replayable against the API server
+//	TL202  6.0    medium  a ServiceAccount keeps a legacy token Secret referenced
+//	TL103  5.5    medium  a long-lived projected token widens the window for a stolen one
+//	TL301  5.0    medium  an automounted token the workload may not need
+//	TL102  2.0    low     too short an expiration: the API server rejects it, so it never deploys
+//	TL001  none           invalid input is not a vulnerability (GitHub shows the level instead)
+//	TL002  none           a malformed suppression is not a vulnerability
+//
+// Rules missing from the table (user Rego policies, rules added later) are
+// scored by their default severity: error 7.0, warning 5.0, note 2.0.
+//
+// precision is "very-high" for rules that decide from the manifest alone
+// with no guessing, which is all of them except TL202 (it recognises token
+// Secrets it was not given by their generated name) and TL302 (it reads
+// shell command lines), which are "high". User policies are "high": we
+// cannot vouch for them.
+var sarifRuleRank = map[string]struct{ securitySeverity, precision string }{
+	"TL001": {"", "very-high"},
+	"TL002": {"", "very-high"},
+	"TL101": {"6.5", "very-high"},
+	"TL102": {"2.0", "very-high"},
+	"TL103": {"5.5", "very-high"},
+	"TL201": {"8.0", "very-high"},
+	"TL202": {"6.0", "high"},
+	"TL203": {"8.0", "very-high"},
+	"TL301": {"5.0", "very-high"},
+	"TL302": {"7.0", "high"},
+}
+
+func sarifRank(r *analyzer.Rule) (securitySeverity, precision string) {
+	if rank, ok := sarifRuleRank[r.ID]; ok {
+		return rank.securitySeverity, rank.precision
+	}
+	switch r.Severity {
+	case analyzer.SeverityError:
+		return "7.0", "high"
+	case analyzer.SeverityWarning:
+		return "5.0", "high"
+	}
+	return "2.0", "high"
+}
+
+// SARIF writes SARIF 2.1.0 for GitHub code scanning: one run with the whole
+// rule catalog, one result per finding, and the input errors again as tool
+// execution notifications.
+//
+// Artifact URIs are relative to Options.SARIFRoot (%SRCROOT%, whose file URI
+// is given in originalUriBaseIds). A file outside the root is an absolute
+// file:// URI; standard input is the relative URI "%3Cstdin%3E" (the name
+// "<stdin>" other formats print) with no base. A finding in a Helm chart
+// directory is placed on its template file as a whole, since its line counts
+// lines of the rendered stream; the message says which rendered line.
+//
+// The message is the finding's, then the object and, for Helm output, the
+// template, as in the text format.
+type SARIF struct{ opts Options }
+
+// Print writes the report.
+func (p *SARIF) Print(w io.Writer, rep *analyzer.Report) error {
+	log, err := p.build(rep)
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(log)
+	if err != nil {
+		return err
+	}
+	raw, err = pruneSARIF(raw)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, raw, "", "  "); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
+	root := p.opts.SARIFRoot
+	if root == "" {
+		root = p.opts.BaseDir
+	}
+	if root == "" {
+		root = "."
+	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	loc := sarifLocator{root: root}
+
+	run := sarif.NewRunWithInformationURI("tokenlint", sarifInformationURI)
+	run.NewlineSequences = nil
+	run.WithColumnKind("unicodeCodePoints") // analyzer.Position counts characters
+	driver := run.Tool.Driver
+	driver.WithVersion(sarifVersion(p.opts.Version))
+	if v := *driver.Version; semverLike(v) {
+		driver.WithSemanticVersion(v)
+	}
+	driver.Contents = nil
+	driver.IsComprehensive = true
+	run.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
+		sarifRootID: *sarif.NewArtifactLocation().WithURI(fileURI(root) + "/"),
+	})
+
+	index := map[*analyzer.Rule]int{}
+	addRule := func(r *analyzer.Rule) {
+		if _, ok := index[r]; ok {
+			return
+		}
+		index[r] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRule(r))
+	}
+	if p.opts.Registry != nil {
+		for _, r := range p.opts.Registry.Rules() {
+			addRule(r)
+		}
+	}
+	// A finding of a rule the catalog lacks still needs a rule to point at.
+	for _, f := range rep.Findings {
+		addRule(f.Rule)
+	}
+
+	fp := fingerprinter{seen: map[string]int{}}
+	for _, f := range rep.Findings {
+		pl := placeOf(f.Position, f.Source)
+		result := sarif.NewRuleResult(f.Rule.ID).
+			WithRuleIndex(index[f.Rule]).
+			WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(findingMessage(f, pl)))
+		location := loc.location(pl)
+		if f.Object.Kind != "" {
+			location.AddLogicalLocation(sarifObject(f.Object))
+		}
+		result.AddLocation(location)
+		uri := ""
+		if al := location.PhysicalLocation.ArtifactLocation; al.URI != nil {
+			uri = *al.URI
+		}
+		result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: fp.fingerprint(f, uri)})
+		props := sarif.NewPropertyBag()
+		if f.Path != "" {
+			props.Add("path", f.Path)
+		}
+		if f.Source != "" {
+			props.Add("template", f.Source)
+		}
+		if f.Object.Kind != "" {
+			props.Add("object", f.Object)
+		}
+		result.WithProperties(props)
+		run.AddResult(result)
+	}
+
+	inv := sarif.NewInvocation().WithExecutionSuccessful(len(rep.Problems) == 0)
+	for _, prob := range rep.Problems {
+		n := sarif.NewNotification().
+			WithLevel(sarif.LevelError).
+			WithMessage(sarif.NewTextMessage(prob.Message))
+		n.AddLocation(loc.location(placeOf(prob.Position, "")))
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
+	}
+	run.AddInvocation(inv)
+
+	return sarif.NewReport().AddRun(run), nil
+}
+
+func sarifLevel(s analyzer.Severity) string {
+	switch s {
+	case analyzer.SeverityError:
+		return sarif.LevelError
+	case analyzer.SeverityWarning:
+		return sarif.LevelWarning
+	}
+	return sarif.LevelNote
+}
+
+// sarifRule is the catalog entry of a rule.
+func sarifRule(r *analyzer.Rule) *sarif.ReportingDescriptor {
+	anchor := strings.ToLower(r.ID) + "-" + r.Slug
+	helpURI := sarifHelpBase + anchor
+	text, markdown := ruleHelp(r, helpURI)
+	rd := sarif.NewRule(r.ID).
+		WithName(pascalCase(r.Slug)).
+		WithShortDescription(sarif.NewMultiformatMessageString().WithText(r.Title)).
+		WithFullDescription(sarif.NewMultiformatMessageString().
+			WithText(strings.TrimSpace(r.Description)).
+			WithMarkdown(strings.TrimSpace(r.Description))).
+		WithHelp(sarif.NewMultiformatMessageString().WithText(text).WithMarkdown(markdown)).
+		WithHelpURI(helpURI).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+	rd.DeprecatedGuids, rd.DeprecatedIds, rd.DeprecatedNames = nil, nil, nil
+
+	tags := append([]string(nil), r.Tags...)
+	if !contains(tags, "security") {
+		tags = append(tags, "security")
+	}
+	props := sarif.NewPropertyBag().WithTags(tags)
+	secSev, precision := sarifRank(r)
+	props.Add("precision", precision)
+	if secSev != "" {
+		props.Add("security-severity", secSev)
+	}
+	rd.WithProperties(props)
+	return rd
+}
+
+// ruleHelp is a rule's documentation as plain text and as Markdown: what
+// it finds and why, how to fix it, an example it reports and that example
+// fixed.
+func ruleHelp(r *analyzer.Rule, helpURI string) (text, markdown string) {
+	var t, m strings.Builder
+	desc := strings.TrimSpace(r.Description)
+	t.WriteString(desc + "\n")
+	m.WriteString(desc + "\n")
+	if r.Remediation != "" {
+		fmt.Fprintf(&t, "\nRemediation: %s\n", r.Remediation)
+		fmt.Fprintf(&m, "\n## Remediation\n\n%s\n", r.Remediation)
+	}
+	for _, ex := range []struct{ title, yaml string }{{"Example", r.Example}, {"Fixed", r.Fixed}} {
+		if strings.TrimSpace(ex.yaml) == "" {
+			continue
+		}
+		y := strings.TrimRight(ex.yaml, "\n")
+		fmt.Fprintf(&t, "\n%s:\n\n    %s\n", ex.title, strings.ReplaceAll(y, "\n", "\n    "))
+		fmt.Fprintf(&m, "\n## %s\n\n```yaml\n%s\n```\n", ex.title, y)
+	}
+	fmt.Fprintf(&t, "\nReference: %s\n", helpURI)
+	fmt.Fprintf(&m, "\n[%s %s in the rule reference](%s)\n", r.ID, r.Slug, helpURI)
+	return t.String(), m.String()
+}
+
+// sarifObject is the logical location of a Kubernetes object:
+// "Kind/namespace/name", or "Kind/name" when it has no namespace.
+func sarifObject(ref analyzer.Ref) *sarif.LogicalLocation {
+	fqn := ref.Kind + "/" + ref.Name
+	if ref.Namespace != "" {
+		fqn = ref.Kind + "/" + ref.Namespace + "/" + ref.Name
+	}
+	ll := sarif.NewLogicalLocation().WithKind("resource").WithFullyQualifiedName(fqn)
+	if ref.Name != "" {
+		ll.WithName(ref.Name)
+	}
+	return ll
+}
+
+// sarifLocator turns file names into artifact locations.
+type sarifLocator struct{ root string }
+
+// location is the physical location of a place: a region when it has a
+// line, the file as a whole otherwise (SARIF has no line 0).
+func (l sarifLocator) location(pl place) *sarif.Location {
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(l.artifact(pl.file))
+	if pos := pl.pos; pos.Line > 0 {
+		region := sarif.NewRegion().WithStartLine(pos.Line)
+		if pos.Column > 0 {
+			region.WithStartColumn(pos.Column)
+		}
+		if pos.EndLine >= pos.Line && pos.EndColumn > 0 {
+			region.WithEndLine(pos.EndLine).WithEndColumn(pos.EndColumn)
+		}
+		phys.WithRegion(region)
+	}
+	return sarif.NewLocationWithPhysicalLocation(phys)
+}
+
+func (l sarifLocator) artifact(name string) *sarif.ArtifactLocation {
+	al := sarif.NewArtifactLocation()
+	if name == analyzer.StdinName {
+		return al.WithURI(escapeURIPath(name))
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return al.WithURI(escapeURIPath(filepath.ToSlash(name)))
+	}
+	rel, err := filepath.Rel(l.root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return al.WithURI(fileURI(abs))
+	}
+	return al.WithURI(escapeURIPath(filepath.ToSlash(rel))).WithURIBaseID(sarifRootID)
+}
+
+// fileURI is the file:// URI of an absolute path, without a final slash.
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x is file:///C:/x
+	}
+	return strings.TrimSuffix((&url.URL{Scheme: "file", Path: p}).String(), "/")
+}
+
+// escapeURIPath percent-encodes each segment of a relative slash-separated
+// path. A colon is escaped too, so that no segment reads as a scheme.
+func escapeURIPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
+	}
+	return strings.Join(segs, "/")
+}
+
+// fingerprinter computes partialFingerprints: a hash of the rule, the file
+// and the object and field the finding is about, never of its line or
+// message (a line moves when text is added above it; a message may quote
+// values and other positions). Findings that share all of these are told
+// apart by their order in the report, which lines moving does not change.
+type fingerprinter struct{ seen map[string]int }
+
+func (fp *fingerprinter) fingerprint(f analyzer.Finding, uri string) string {
+	key := strings.Join([]string{f.Rule.ID, uri, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path}, "\x00")
+	n := fp.seen[key]
+	fp.seen[key] = n + 1
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
+	return hex.EncodeToString(sum[:16])
+}
+
+// pruneSARIF removes what go-sarif writes for properties we never set:
+// empty arrays and objects, nulls, and the -1 it puts in optional indexes,
+// offsets and ranks. run.results stays even when empty: GitHub requires it.
+func pruneSARIF(raw []byte) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	out, _, err := pruneValue(dec, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("sarif: trailing data after the report")
+	}
+	return out, nil
+}
+
+// placeholderKeys hold -1 when go-sarif's constructors leave them unset.
+var placeholderKeys = map[string]bool{
+	"index": true, "parentIndex": true, "id": true, "byteOffset": true, "charOffset": true, "rank": true, "length": true,
+}
+
+// pruneValue reads one JSON value and returns it pruned, and whether it is
+// empty (null, {} or []).
+func pruneValue(dec *json.Decoder, key string) ([]byte, bool, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, false, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		var buf bytes.Buffer
+		if t == '{' {
+			buf.WriteByte('{')
+			n := 0
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, false, err
+				}
+				k := kt.(string)
+				v, empty, err := pruneValue(dec, k)
+				if err != nil {
+					return nil, false, err
+				}
+				if (empty && k != "results") || (placeholderKeys[k] && string(v) == "-1") {
+					continue
+				}
+				if n > 0 {
+					buf.WriteByte(',')
+				}
+				n++
+				buf.Write(jsonString(k))
+				buf.WriteByte(':')
+				buf.Write(v)
+			}
+			if _, err := dec.Token(); err != nil { // '}'
+				return nil, false, err
+			}
+			buf.WriteByte('}')
+			return buf.Bytes(), n == 0, nil
+		}
+		buf.WriteByte('[')
+		n := 0
+		for dec.More() {
+			v, _, err := pruneValue(dec, "")
+			if err != nil {
+				return nil, false, err
+			}
+			if n > 0 {
+				buf.WriteByte(',')
+			}
+			n++
+			buf.Write(v)
+		}
+		if _, err := dec.Token(); err != nil { // ']'
+			return nil, false, err
+		}
+		buf.WriteByte(']')
+		return buf.Bytes(), n == 0, nil
+	case nil:
+		return []byte("null"), true, nil
+	case string:
+		return jsonString(t), false, nil
+	case json.Number:
+		return []byte(t.String()), false, nil
+	case bool:
+		if t {
+			return []byte("true"), false, nil
+		}
+		return []byte("false"), false, nil
+	}
+	return nil, false, fmt.Errorf("sarif: unexpected JSON token %v", tok)
+}
+
+// jsonString encodes a string as JSON without escaping <, > and &.
+func jsonString(s string) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// pascalCase turns a slug into the PascalCase rule name SARIF suggests:
+// "projected-token-missing-audience" is "ProjectedTokenMissingAudience".
+func pascalCase(slug string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(slug, "-") {
+		if w == "" {
+			continue
+		}
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+// sarifVersion is the tool version as SARIF consumers compare it, starting
+// with a number: "v1.2.0" is "1.2.0", and a build without a release version
+// ("dev") is "0.0.0-dev".
+func sarifVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return v
+	}
+	pre := strings.Map(func(r rune) rune {
+		if r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '-'
+	}, v)
+	if pre == "" {
+		pre = "dev"
+	}
+	return "0.0.0-" + pre
+}
+
+// semverLike reports whether v looks like MAJOR.MINOR.PATCH, optionally
+// with a pre-release or build suffix.
+func semverLike(v string) bool {
+	core, _, _ := strings.Cut(v, "+")
+	core, _, _ = strings.Cut(core, "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
