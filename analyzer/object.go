@@ -1,6 +1,10 @@
 package analyzer
 
 import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
 	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -97,4 +101,74 @@ func (o *Object) PodSpec() (PodSpec, bool) {
 		return PodSpec{}, false
 	}
 	return *o.podSpec, true
+}
+
+// LocateLine resolves one line of the multi-line string at path: line is
+// 0-based within the string's value. Only a literal block scalar ("|") keeps
+// its lines as written, one value line to one file line, so only there is the
+// answer exact (ok is true); for any other string, and for a line the value
+// does not have, it is the string's own position, as Locate gives it.
+//
+// The parser keeps no source text and no indentation for block scalars, so
+// the column assumes the usual layout: the block's lines start under its
+// indicator in a list ("- |"), or two columns right of its key in a mapping
+// ("key: |"), plus the line's own extra indentation.
+func (o *Object) LocateLine(path string, line int) (pos Position, ok bool) {
+	key, n := o.nodeAt(path)
+	pos, _ = o.Locate(path)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Style&yaml.LiteralStyle == 0 || line < 0 {
+		return pos, false
+	}
+	lines := strings.Split(n.Value, "\n")
+	if line >= len(lines) {
+		return pos, false
+	}
+	text := lines[line]
+	trimmed := strings.TrimLeft(text, " ")
+	col := n.Column
+	if key != nil {
+		col = key.Column + 2
+	}
+	col += len(text) - len(trimmed)
+	l := n.Line + o.lineOffset + 1 + line
+	return Position{File: o.File, Line: l, Column: col, EndLine: l, EndColumn: col + max(1, utf8.RuneCountInString(trimmed))}, true
+}
+
+// ReportLine is Report for a finding about one line of the multi-line string
+// at path (0-based within its value): the finding points at that line when
+// LocateLine can find it, else at the string.
+func (p *Pass) ReportLine(path string, line int, format string, args ...any) {
+	f := newFinding(p.rule, p.Object, path, fmt.Sprintf(format, args...))
+	if pos, ok := p.Object.LocateLine(path, line); ok {
+		f.Position = pos
+	}
+	*p.findings = append(*p.findings, f)
+}
+
+// nodeAt returns the node of the value at path, and its key when the value
+// is a mapping's; nil when the path does not exist.
+func (o *Object) nodeAt(path string) (key, value *yaml.Node) {
+	node := o.node
+	for _, seg := range parsePath(path) {
+		node = deref(node)
+		switch {
+		case node == nil:
+			return nil, nil
+		case seg.isIdx:
+			if node.Kind != yaml.SequenceNode || seg.index < 0 || seg.index >= len(node.Content) {
+				return nil, nil
+			}
+			key, node = nil, node.Content[seg.index]
+		default:
+			if node.Kind != yaml.MappingNode {
+				return nil, nil
+			}
+			k, v := lookupKey(node, seg.key)
+			if k == nil {
+				return nil, nil
+			}
+			key, node = k, v
+		}
+	}
+	return key, deref(node)
 }
