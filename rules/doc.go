@@ -12,5 +12,6 @@ func All() []*analyzer.Rule {
 		ProjectedTokenMissingAudience,
 		ProjectedTokenExpirationTooShort,
 		ProjectedTokenExpirationTooLong,
+		LegacyTokenSecretConsumed,
 	}
 }

@@ -1,0 +1,221 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// LegacyTokenSecretConsumed is TL203.
+var LegacyTokenSecretConsumed = &analyzer.Rule{
+	ID:       "TL203",
+	Slug:     "legacy-token-secret-consumed",
+	Title:    "Pod consumes a legacy service account token Secret",
+	Severity: analyzer.SeverityError,
+	Description: "A Secret of `type: kubernetes.io/service-account-token` holds a legacy token: a JWT with no expiry " +
+		"and no audience, valid for as long as the Secret exists. A pod that mounts it (a `secret` volume, or a " +
+		"`secret` source of a `projected` volume) or reads it into its environment (`env[].valueFrom.secretKeyRef`, " +
+		"`envFrom[].secretRef`) depends on a credential that never rotates: whoever reads the file, the process " +
+		"environment or a crash dump holds the ServiceAccount's identity until someone deletes the Secret. A " +
+		"projected `serviceAccountToken` volume gives the pod a token that expires, is bound to the pod and to an " +
+		"audience, and is rotated by the kubelet.\n\n" +
+		"The rule knows a Secret is a token Secret only when the Secret is part of the same run, in the pod's " +
+		"namespace. It reports only what exposes the token: a volume that selects other keys with `items` " +
+		"(`ca.crt`, `namespace`), or an environment variable that reads another key, is not reported.",
+	Remediation: "Replace the token Secret with a projected `serviceAccountToken` volume that has an audience and an expiration, and delete the Secret.",
+	Example: `apiVersion: v1
+kind: Secret
+metadata:
+  name: app-token
+  annotations:
+    kubernetes.io/service-account.name: app
+type: kubernetes.io/service-account-token
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  serviceAccountName: app
+  automountServiceAccountToken: false
+  containers:
+  - name: app
+    image: registry.example.com/app:1.0
+    volumeMounts:
+    - name: token
+      mountPath: /var/run/secrets/app
+  volumes:
+  - name: token
+    secret:
+      secretName: app-token
+`,
+	Fixed: `apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  serviceAccountName: app
+  automountServiceAccountToken: false
+  containers:
+  - name: app
+    image: registry.example.com/app:1.0
+    volumeMounts:
+    - name: token
+      mountPath: /var/run/secrets/app
+  volumes:
+  - name: token
+    projected:
+      sources:
+      - serviceAccountToken:
+          path: token
+          audience: app
+          expirationSeconds: 3600
+`,
+	Tags:  []string{"security", "service-account-token", "legacy-token"},
+	Check: checkLegacyTokenSecretConsumed,
+}
+
+// tokenKey is the key of a token Secret that holds the token.
+const tokenKey = "token"
+
+const legacyTokenWhy = "a legacy token never expires and never rotates, so whoever reads it holds the ServiceAccount's " +
+	"identity until the Secret is deleted; use a projected serviceAccountToken volume instead"
+
+func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
+	ps, ok := p.Object.PodSpec()
+	if !ok {
+		return
+	}
+	containers := podContainers(ps)
+	for i, v := range ps.Spec.Volumes {
+		path := fmt.Sprintf("%s.volumes[%d]", ps.Path, i)
+		if s := v.Secret; s != nil && exposesToken(s.Items) {
+			if secret, ok := tokenSecret(p, s.SecretName); ok {
+				p.Report(path, "volume %q mounts %s%s: %s", v.Name, secret, mountedBy(containers, v.Name), legacyTokenWhy)
+			}
+		}
+		if v.Projected == nil {
+			continue
+		}
+		for j, src := range v.Projected.Sources {
+			if s := src.Secret; s != nil && exposesToken(s.Items) {
+				if secret, ok := tokenSecret(p, s.Name); ok {
+					p.Report(fmt.Sprintf("%s.projected.sources[%d]", path, j), "projected volume %q holds %s%s: %s",
+						v.Name, secret, mountedBy(containers, v.Name), legacyTokenWhy)
+				}
+			}
+		}
+	}
+	for _, c := range containers {
+		for j, e := range c.Env {
+			if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Key != tokenKey {
+				continue
+			}
+			if secret, ok := tokenSecret(p, e.ValueFrom.SecretKeyRef.Name); ok {
+				p.Report(fmt.Sprintf("%s.env[%d]", c.path, j), "%s reads the token of %s, into environment variable %q: %s",
+					c.describe(), secret, e.Name, legacyTokenWhy)
+			}
+		}
+		for j, e := range c.EnvFrom {
+			if e.SecretRef == nil {
+				continue
+			}
+			if secret, ok := tokenSecret(p, e.SecretRef.Name); ok {
+				p.Report(fmt.Sprintf("%s.envFrom[%d]", c.path, j), "%s reads every key of %s, the token included, into its environment: %s",
+					c.describe(), secret, legacyTokenWhy)
+			}
+		}
+	}
+}
+
+// tokenSecret describes the run's Secret of that name in the pod's namespace,
+// as `Secret "x", a legacy token of ServiceAccount "y"`, when it is a legacy
+// token Secret. A Secret of another namespace, or one the run does not hold,
+// is unknown: nothing says it is a token.
+func tokenSecret(p *analyzer.Pass, name string) (string, bool) {
+	if name == "" {
+		return "", false
+	}
+	_, s := p.Index.Secret(p.Object.Namespace, name)
+	if s == nil || s.Type != corev1.SecretTypeServiceAccountToken {
+		return "", false
+	}
+	if sa := s.Annotations[corev1.ServiceAccountNameKey]; sa != "" {
+		return fmt.Sprintf("Secret %q, a legacy token of ServiceAccount %q", name, sa), true
+	}
+	return fmt.Sprintf("Secret %q, a legacy service account token", name), true
+}
+
+// exposesToken reports whether a Secret volume with these items holds the
+// token: all keys when no item is listed, else only the listed ones.
+func exposesToken(items []corev1.KeyToPath) bool {
+	if len(items) == 0 {
+		return true
+	}
+	for _, it := range items {
+		if it.Key == tokenKey {
+			return true
+		}
+	}
+	return false
+}
+
+// mountedBy names the containers that mount a volume, for messages.
+func mountedBy(containers []podContainer, volume string) string {
+	var names []string
+	for _, c := range containers {
+		for _, m := range c.VolumeMounts {
+			if m.Name == volume {
+				names = append(names, c.describe())
+				break
+			}
+		}
+	}
+	if len(names) == 0 {
+		return ", though no container mounts it yet"
+	}
+	return ", in " + joinAnd(names)
+}
+
+// joinAnd joins words as in "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// podContainer is one container of a pod spec, of any of its three lists,
+// with the field path at which it sits.
+type podContainer struct {
+	*corev1.Container
+	path string // "spec.containers[0]", "spec.template.spec.initContainers[1]", ...
+	kind string // "container", "init container" or "ephemeral container"
+	// runsToCompletion is true for init containers that are not sidecars
+	// (restartPolicy: Always): they end before the pod's containers start.
+	runsToCompletion bool
+}
+
+// describe names the container for messages: `init container "setup"`.
+func (c podContainer) describe() string { return fmt.Sprintf("%s %q", c.kind, c.Name) }
+
+// podContainers lists the containers, init containers and ephemeral
+// containers of a pod spec, in that order.
+func podContainers(ps analyzer.PodSpec) []podContainer {
+	var out []podContainer
+	for i := range ps.Spec.Containers {
+		out = append(out, podContainer{Container: &ps.Spec.Containers[i], path: fmt.Sprintf("%s.containers[%d]", ps.Path, i), kind: "container"})
+	}
+	for i := range ps.Spec.InitContainers {
+		c := &ps.Spec.InitContainers[i]
+		sidecar := c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways
+		out = append(out, podContainer{Container: c, path: fmt.Sprintf("%s.initContainers[%d]", ps.Path, i), kind: "init container", runsToCompletion: !sidecar})
+	}
+	for i := range ps.Spec.EphemeralContainers {
+		c := corev1.Container(ps.Spec.EphemeralContainers[i].EphemeralContainerCommon)
+		out = append(out, podContainer{Container: &c, path: fmt.Sprintf("%s.ephemeralContainers[%d]", ps.Path, i), kind: "ephemeral container"})
+	}
+	return out
+}
