@@ -13,5 +13,6 @@ func All() []*analyzer.Rule {
 		ProjectedTokenExpirationTooShort,
 		ProjectedTokenExpirationTooLong,
 		LegacyTokenSecretConsumed,
+		AutomountedToken,
 	}
 }

@@ -1,0 +1,166 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// AutomountedToken is TL301.
+var AutomountedToken = &analyzer.Rule{
+	ID:       "TL301",
+	Slug:     "automounted-token",
+	Title:    "Pod gets an automounted API server token",
+	Severity: analyzer.SeverityWarning,
+	Description: "Unless disabled, Kubernetes mounts a token for the API server at " +
+		"`/var/run/secrets/kubernetes.io/serviceaccount` in every container and init container of a pod. Most " +
+		"workloads never call the API, yet anyone who gets code execution in them can act as their ServiceAccount. " +
+		"Workloads that do call it must re-read the token file, because the kubelet rotates it (official client " +
+		"libraries do).\n\n" +
+		"Whether the token is mounted is decided by `automountServiceAccountToken`: the pod spec's value if set, " +
+		"else the ServiceAccount's value if set, else true. The ServiceAccount is the one named by " +
+		"`serviceAccountName` (or the deprecated `serviceAccount` when that is empty, or `default`) in the pod's " +
+		"own namespace; tokenlint reads its value when the ServiceAccount is part of the same run, and never " +
+		"takes one from another namespace. The message says which object decided.\n\n" +
+		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
+		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
+		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
+	Remediation: "Set `automountServiceAccountToken: false` on the pod spec or its ServiceAccount, and mount a projected `serviceAccountToken` only where the workload calls the API.",
+	Example: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`,
+	Fixed: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      automountServiceAccountToken: false
+      containers:
+      - name: web
+        image: nginx:1.27
+`,
+	Tags: []string{"security", "service-account-token", "automount"},
+	// No Kinds: every object with a pod spec, custom resources included
+	// (Object.PodSpec finds it).
+	Check: checkAutomountedToken,
+}
+
+const automountAdvice = "the token rotates, so a program that uses it must re-read the file; if the workload never " +
+	"calls the API, set automountServiceAccountToken: false on the pod spec or the ServiceAccount"
+
+func checkAutomountedToken(p *analyzer.Pass) {
+	ps, ok := p.Object.PodSpec()
+	if !ok {
+		return
+	}
+	a := effectiveAutomount(p, ps)
+	switch {
+	case a.podInvalid != nil:
+		p.Report(a.path, "automountServiceAccountToken is %s, not a boolean, so it does not disable the API server token, "+
+			"and the API server rejects the manifest: write false (or true) unquoted", describeValue(a.podInvalid))
+	case a.on:
+		p.Report(a.path, "every container gets an API server token: %s; %s", a.reason, automountAdvice)
+	}
+}
+
+// automount is a pod's effective automountServiceAccountToken and what
+// decided it.
+type automount struct {
+	on bool
+	// path is where a finding about it points: the pod spec's field when
+	// written (even as null), else the object ("").
+	path string
+	// reason says in words which object decided, for messages.
+	reason string
+	// podInvalid is the pod spec's value when it is not a boolean.
+	podInvalid any
+}
+
+// effectiveAutomount resolves automountServiceAccountToken as the
+// ServiceAccount admission controller does: the pod spec's value if set,
+// else its ServiceAccount's (in the pod's namespace, from the run) if set,
+// else true. Values that are not booleans (a quoted "false") disable nothing.
+func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
+	field := ps.Path + ".automountServiceAccountToken"
+	raw, written := p.Object.Lookup(field)
+	a := automount{on: true}
+	if written {
+		a.path = field
+	}
+	switch v := raw.(type) {
+	case bool:
+		a.on = v
+		a.reason = fmt.Sprintf("the pod spec sets automountServiceAccountToken: %t", v)
+		return a
+	case nil:
+	default:
+		a.podInvalid = v
+		a.reason = fmt.Sprintf("the pod spec's automountServiceAccountToken is %s, not a boolean", describeValue(v))
+		return a
+	}
+	pod := "the pod spec sets no automountServiceAccountToken"
+	if written {
+		pod = "the pod spec's automountServiceAccountToken is null"
+	}
+
+	name, via := ps.Spec.ServiceAccountName, ""
+	if name == "" && ps.Spec.DeprecatedServiceAccount != "" {
+		name, via = ps.Spec.DeprecatedServiceAccount, " (named by the deprecated serviceAccount field)"
+	}
+	if name == "" {
+		name = "default"
+	}
+	ref := p.Object.Namespace + "/" + name
+	sa := p.Index.Get("", "ServiceAccount", p.Object.Namespace, name)
+	if sa == nil {
+		a.reason = fmt.Sprintf("%s, and there is no ServiceAccount %q in the input, so the default (true) applies", pod, ref)
+		return a
+	}
+	saValue, saWritten := sa.Lookup("automountServiceAccountToken")
+	at, _ := sa.Locate("automountServiceAccountToken")
+	where := fmt.Sprintf("%s:%d", sa.File, at.Line)
+	if sa.Source != "" {
+		where += fmt.Sprintf(" (template %s)", sa.Source)
+	}
+	switch v := saValue.(type) {
+	case bool:
+		a.on = v
+		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to %t", pod, ref, via, where, v)
+	case nil:
+		if saWritten {
+			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to null, so the default (true) applies", pod, ref, via, where)
+		} else {
+			a.reason = fmt.Sprintf("%s, nor does ServiceAccount %q%s at %s, so the default (true) applies", pod, ref, via, where)
+		}
+	default:
+		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to %s, not a boolean, which disables nothing",
+			pod, ref, via, where, describeValue(v))
+	}
+	return a
+}
+
+// describeValue shows a value as written: `the string "false"`, `0`.
+func describeValue(v any) string {
+	if s, ok := v.(string); ok {
+		return fmt.Sprintf("the string %q", s)
+	}
+	return fmt.Sprintf("%v", v)
+}
