@@ -14,5 +14,6 @@ func All() []*analyzer.Rule {
 		ProjectedTokenExpirationTooLong,
 		LegacyTokenSecretConsumed,
 		AutomountedToken,
+		TokenNotReloaded,
 	}
 }
