@@ -26,8 +26,9 @@ type Rule struct {
 	// URL is where the rule is documented, when it is documented elsewhere
 	// than in tokenlint's own rule reference (user policies).
 	URL string
-	// Origin says where the rule comes from, for people: "go" for a built-in
-	// Go rule, "rego" for a built-in policy, the file of a user policy.
+	// Origin says where the rule comes from, for people: empty for a
+	// built-in Go rule, "rego" for a built-in policy, the file of a user
+	// policy.
 	Origin string
 	// Kinds limits the objects the rule receives; empty means all.
 	Kinds []string
@@ -59,18 +60,21 @@ var InvalidManifest = &Rule{
 	Severity: SeverityError,
 	Description: "A document that is not valid YAML or JSON, or a Kubernetes object whose fields have the wrong " +
 		"types, is rejected by `kubectl` and the API server, and tokenlint cannot check it as intended. The finding " +
-		"points at the line the parser names. Quoted scalars are not coerced: `automountServiceAccountToken: \"false\"` " +
-		"is a string, not a boolean, and does not disable anything.",
+		"points at the line the parser names. Quoted scalars are not coerced: `containerPort: \"8080\"` is a string, " +
+		"not a number. A field that a rule owns is reported by that rule instead, such as " +
+		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything).",
 	Remediation: "Fix the syntax or give the field a value of the type Kubernetes expects.",
 	Example: `apiVersion: v1
 kind: Pod
 metadata:
   name: web
 spec:
-  automountServiceAccountToken: "false"
+  automountServiceAccountToken: false
   containers:
   - name: web
     image: nginx
+    ports:
+    - containerPort: "8080"
 `,
 	Fixed: `apiVersion: v1
 kind: Pod
@@ -81,6 +85,8 @@ spec:
   containers:
   - name: web
     image: nginx
+    ports:
+    - containerPort: 8080
 `,
 	Tags: []string{"correctness"},
 }

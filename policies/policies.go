@@ -43,7 +43,7 @@ import (
 var builtin embed.FS
 
 // EvalTimeout bounds one evaluation of one policy on one object.
-const EvalTimeout = 2 * time.Second
+var EvalTimeout = 2 * time.Second
 
 // module is one parsed .rego file.
 type module struct {

@@ -24,6 +24,7 @@ type lintOptions struct {
 	namespace          string
 	maxTokenExpiration string
 	sarifRoot          string
+	policies           []string
 	helm               analyzer.HelmOptions
 }
 
@@ -91,11 +92,12 @@ func newLintCommand(s Streams) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.formats, "format", "f", nil, "output format: text, json; NAME=FILE writes that format to FILE (repeatable)")
+	f.StringArrayVarP(&o.formats, "format", "f", nil, "output format: text, json, sarif or github; NAME=FILE writes that format to FILE (repeatable)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or never")
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that set none (default "default")`)
 	f.StringVar(&o.maxTokenExpiration, "max-token-expiration", "86400", "longest projected token expirationSeconds TL103 accepts (seconds, or a duration like 24h)")
+	f.StringArrayVar(&o.policies, "policy", nil, "also run the Rego policies in this file or directory (repeatable)")
 	f.StringVar(&o.sarifRoot, "sarif-root", "", "SARIF: the repository root that artifact URIs are relative to (default: the working directory)")
 	f.StringArrayVar(&o.helm.ValueFiles, "values", nil, "Helm charts: a values file (repeatable)")
 	f.StringArrayVar(&o.helm.Set, "set", nil, "Helm charts: set a value, key=value (repeatable)")
@@ -122,7 +124,7 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
-	reg, err := Catalog()
+	reg, err := Catalog(o.policies...)
 	if err != nil {
 		return &exitError{code: ExitError, err: err}
 	}

@@ -64,14 +64,15 @@ func NewRoot(s Streams) *cobra.Command {
 		Use:   "tokenlint",
 		Short: "Lint Kubernetes manifests for service-account token hygiene",
 		Long: "tokenlint checks Kubernetes manifests for service-account token hygiene: projected tokens without\n" +
-			"an audience, or whose expiration the API server rejects or that live too long. Run `tokenlint lint`.",
+			"an audience or with a bad expiration, legacy token Secrets, automounted tokens and tokens that are\n" +
+			"never reloaded. Run `tokenlint lint`; `tokenlint rules` lists the rules, `tokenlint explain ID` explains one.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.AddCommand(newLintCommand(s), newVersionCommand(s))
+	root.AddCommand(newLintCommand(s), newRulesCommand(s), newExplainCommand(s), newPolicyCommand(s), newVersionCommand(s))
 	return root
 }
 

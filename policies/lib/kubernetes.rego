@@ -25,3 +25,30 @@ secret(name) := namespaced.v1.Secret[name]
 
 # The ServiceAccount a token Secret belongs to, from its annotation.
 token_secret_account(s) := s.metadata.annotations["kubernetes.io/service-account.name"]
+
+# pod_specs holds the pod spec of a workload with its field path, for every
+# kind that embeds one: {"path": "spec.template.spec", "spec": {...}}.
+pod_specs contains {"path": "spec", "spec": input.spec} if input.kind == "Pod"
+
+pod_specs contains {"path": "template.spec", "spec": input.template.spec} if input.kind == "PodTemplate"
+
+pod_specs contains {"path": "spec.jobTemplate.spec.template.spec", "spec": spec} if {
+	input.kind == "CronJob"
+	spec := input.spec.jobTemplate.spec.template.spec
+}
+
+pod_specs contains {"path": "spec.template.spec", "spec": spec} if {
+	not input.kind in {"Pod", "PodTemplate", "CronJob"}
+	spec := input.spec.template.spec
+}
+
+# projected_tokens holds every projected serviceAccountToken source of the
+# object's pod spec with its field path:
+# {"path": "spec.volumes[0].projected.sources[1].serviceAccountToken", "volume": "vault", "token": {...}}.
+projected_tokens contains {"path": path, "volume": volume.name, "token": source.serviceAccountToken} if {
+	some pod in pod_specs
+	some i, volume in pod.spec.volumes
+	some j, source in volume.projected.sources
+	source.serviceAccountToken
+	path := sprintf("%s.volumes[%d].projected.sources[%d].serviceAccountToken", [pod.path, i, j])
+}

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const examplePolicy = "testdata/policies/audience_allowlist"
+
+func TestRulesCommand(t *testing.T) {
+	code, out, _ := run(t, "", "rules")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, id := range []string{"TL001", "TL101", "TL201", "TL202", "TL203", "TL301"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("rules does not list %s:\n%s", id, out)
+		}
+	}
+	code, out, _ = run(t, "", "rules", "--format", "json", "--policy", examplePolicy)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rules []ruleJSON
+	if err := json.Unmarshal([]byte(out), &rules); err != nil {
+		t.Fatal(err)
+	}
+	origins := map[string]string{}
+	for _, r := range rules {
+		origins[r.ID] = r.Origin
+	}
+	if origins["TL101"] != "go" || origins["TL201"] != "rego" || !strings.HasSuffix(origins["ACME001"], "audience_allowlist.rego") {
+		t.Errorf("origins: %v", origins)
+	}
+	code, out, _ = run(t, "", "rules", "--format", "markdown")
+	if code != 0 || !strings.Contains(out, "### TL201 legacy-token-secret") || !strings.Contains(out, "](#tl201-legacy-token-secret)") {
+		t.Errorf("markdown (exit %d) lacks TL201's section or anchor:\n%s", code, out)
+	}
+	if code, _, errOut := run(t, "", "rules", "--format", "yaml"); code != ExitError || !strings.Contains(errOut, "unknown format") {
+		t.Errorf("rules --format yaml: exit %d, %q", code, errOut)
+	}
+}
+
+func TestExplainCommand(t *testing.T) {
+	for _, key := range []string{"TL202", "tl202", "serviceaccount-token-secret-reference"} {
+		code, out, _ := run(t, "", "explain", key)
+		if code != 0 || !strings.HasPrefix(out, "TL202 serviceaccount-token-secret-reference (warning)") ||
+			!strings.Contains(out, "Fix: Remove") || !strings.Contains(out, "Reported:\n\n    apiVersion: v1") || !strings.Contains(out, "Fixed:") {
+			t.Errorf("explain %s: exit %d\n%s", key, code, out)
+		}
+	}
+	code, out, _ := run(t, "", "explain", "--policy", examplePolicy, "ACME001")
+	if code != 0 || !strings.Contains(out, "More: https://wiki.example.com/platform/tokens") || !strings.Contains(out, "Policy: ") {
+		t.Errorf("explain of a user policy: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := run(t, "", "explain", "TL999"); code != ExitError || !strings.Contains(errOut, `no rule "TL999"`) {
+		t.Errorf("explain TL999: exit %d, %q", code, errOut)
+	}
+}
+
+func TestPolicyTestCommand(t *testing.T) {
+	code, out, errOut := run(t, "", "policy", "test", examplePolicy)
+	if code != 0 || !strings.Contains(out, "PASS: 4/4") {
+		t.Fatalf("policy test of the example: exit %d\n%s%s", code, out, errOut)
+	}
+
+	src, err := os.ReadFile(filepath.Join(repoRoot, examplePolicy, "audience_allowlist.rego"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	broken := strings.Replace(string(src), `allowed := {"vault", "sts.amazonaws.com"}`, `allowed := {"vault", "sts.amazonaws.com", "https://partner.example.net"}`, 1)
+	test, _ := os.ReadFile(filepath.Join(repoRoot, examplePolicy, "audience_allowlist_test.rego"))
+	for name, text := range map[string]string{"audience_allowlist.rego": broken, "audience_allowlist_test.rego": string(test)} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut = run(t, "", "policy", "test", dir)
+	if code != ExitFindings || !strings.Contains(out, "test_unknown_audience_denied: FAIL") || !strings.Contains(errOut, "1 of 4 policy tests failed") {
+		t.Errorf("a failing test: exit %d\n%s%s", code, out, errOut)
+	}
+
+	if code, _, errOut = run(t, "", "policy", "test", filepath.Join(repoRoot, "testdata", "rules")); code != ExitError || !strings.Contains(errOut, "no .rego files") {
+		t.Errorf("no policies: exit %d, %q", code, errOut)
+	}
+}
+
+func TestLintWithPolicy(t *testing.T) {
+	code, out, _ := run(t, "", "lint", "--policy", examplePolicy, "--format", "json", examplePolicy+"/workloads.yaml")
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want 1:\n%s", code, out)
+	}
+	var rep struct {
+		Findings []struct {
+			RuleID, Slug, File, Path string
+			Line, Column             int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 {
+		t.Fatalf("findings: %+v", rep.Findings)
+	}
+	f := rep.Findings[0]
+	if f.RuleID != "ACME001" || f.Slug != "projected-token-audience-not-allowed" || f.Line != 29 || f.Column != 15 ||
+		f.Path != "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.audience" {
+		t.Errorf("finding: %+v", f)
+	}
+
+	dir := t.TempDir()
+	bad := "# METADATA\n# title: Broken\n# description: x\n# custom:\n#   id: X1\n#   slug: broken\n#   severity: warning\n#   kinds: [Pod]\npackage broken\n\ndeny contains x\n"
+	if err := os.WriteFile(filepath.Join(dir, "broken.rego"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, cleanPod, "lint", "--policy", dir, "-")
+	if code != ExitError || !strings.Contains(errOut, filepath.Join(dir, "broken.rego")+":11:") || out != "" {
+		t.Errorf("a policy that does not compile: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -1,0 +1,278 @@
+package policies
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+const header = `# METADATA
+# title: Test policy
+# description: A policy written by a test.
+# custom:
+#   id: T100
+#   slug: test-policy
+#   severity: warning
+#   kinds: [%s]
+`
+
+// write puts files into a temporary directory and returns it.
+func write(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func testPolicy(kinds, body string) string {
+	return strings.Replace(header, "%s", kinds, 1) + body
+}
+
+// lint loads the policies in dir and lints the manifest with them.
+func lint(t *testing.T, dir, manifest string) *analyzer.Report {
+	t.Helper()
+	rules, err := Load([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := analyzer.NewRegistry(rules...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "manifest.yaml")
+	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings)
+}
+
+func findings(rep *analyzer.Report, id string) []analyzer.Finding {
+	var out []analyzer.Finding
+	for _, f := range rep.Findings {
+		if f.Rule.ID == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+const twoSecrets = `apiVersion: v1
+kind: Secret
+metadata:
+  name: a
+  namespace: one
+type: Opaque
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: b
+type: Opaque
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: one
+`
+
+func TestPolicyFindingsArePositionedAtTheirPath(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Secret", `package test.p
+
+deny contains {"msg": sprintf("secret %q is opaque", [input.metadata.name]), "path": "type"} if input.type == "Opaque"
+
+deny contains "a string finding points at the object" if input.metadata.name == "b"
+`)})
+	rep := lint(t, dir, twoSecrets)
+	got := findings(rep, "T100")
+	if len(got) != 3 {
+		t.Fatalf("got %d findings, want 3: %+v", len(got), got)
+	}
+	want := map[int]string{6: `secret "a" is opaque`, 9: "a string finding points at the object", 12: `secret "b" is opaque`}
+	for _, f := range got {
+		if want[f.Position.Line] != f.Message {
+			t.Errorf("line %d: got %q, want %q", f.Position.Line, f.Message, want[f.Position.Line])
+		}
+		if f.Severity != analyzer.SeverityWarning || f.Rule.Origin != filepath.Join(dir, "p.rego") {
+			t.Errorf("finding %+v: want the policy's severity and origin", f)
+		}
+	}
+	if len(rep.Problems) != 0 {
+		t.Errorf("unexpected problems: %+v", rep.Problems)
+	}
+}
+
+func TestInventoryHoldsTheWholeRun(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Namespace", `package test.p
+
+deny contains msg if {
+	some ns, secrets in data.inventory.namespace
+	some name, _ in secrets.v1.Secret
+	msg := sprintf("%s/%s", [ns, name])
+}
+
+deny contains msg if {
+	some name, _ in data.inventory.cluster.v1.Namespace
+	msg := sprintf("namespace %s", [name])
+}
+
+deny contains sprintf("my namespace is %q", [data.tokenlint.namespace])
+`)})
+	rep := lint(t, dir, twoSecrets)
+	var msgs []string
+	for _, f := range findings(rep, "T100") {
+		msgs = append(msgs, f.Message)
+	}
+	want := []string{`default/b`, `my namespace is ""`, `namespace one`, `one/a`}
+	if strings.Join(msgs, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", msgs, want)
+	}
+}
+
+func TestPolicyRunsOnlyOnItsKinds(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("ConfigMap", "package test.p\n\ndeny contains \"always\"\n")})
+	if got := findings(lint(t, dir, twoSecrets), "T100"); len(got) != 0 {
+		t.Errorf("a ConfigMap policy reported on Secrets and Namespaces: %+v", got)
+	}
+	dir = write(t, map[string]string{"p.rego": testPolicy(`"*"`, "package test.p\n\ndeny contains \"always\"\n")})
+	if got := findings(lint(t, dir, twoSecrets), "T100"); len(got) != 3 {
+		t.Errorf(`kinds ["*"]: got %d findings, want one per object`, len(got))
+	}
+}
+
+func TestLoadErrorsNameFileAndLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      string // a regexp the error must match
+	}{
+		{"unknown top-level key", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "# title:", "# titel: typo\n# title:", 1),
+			`p\.rego:2: METADATA: unknown key "titel"`},
+		{"unknown custom key", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "#   kinds:", "#   severty: error\n#   kinds:", 1),
+			`p\.rego:8: METADATA: unknown key custom\.severty`},
+		{"missing id", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "#   id: T100\n", "", 1),
+			`p\.rego:\d+: METADATA: missing custom\.id`},
+		{"bad severity", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "severity: warning", "severity: high", 1),
+			`p\.rego:7: METADATA: custom\.severity must be error, warning or note`},
+		{"empty kinds", testPolicy("", "package p\n\ndeny contains \"x\"\n"), `p\.rego:8: METADATA: custom\.kinds must be a non-empty list`},
+		{"bad id", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "T100", "t-100", 1), `p\.rego:1: METADATA: rule t-100: ID "t-100"`},
+		{"no metadata", "package p\n\ndeny contains \"x\"\n", `p\.rego:1: package p defines deny but has no METADATA block`},
+		{"no deny", testPolicy("Pod", "package p\n\nallow := true\n"), `p\.rego:1: package p has METADATA but defines no deny rule`},
+		{"syntax error", testPolicy("Pod", "package p\n\ndeny contains \"x\" if {\n"), `p\.rego:\d+:\d+: .*`},
+		{"compile error", testPolicy("Pod", "package p\n\ndeny contains x if input.a == 1\n"), `p\.rego:11:\d+: .*var x is unsafe`},
+		{"network built-in", testPolicy("Pod", "package p\n\ndeny contains r.body if r := http.send({\"method\": \"get\", \"url\": \"https://example.com\"})\n"),
+			`p\.rego:11:\d+: .*undefined function http\.send`},
+		{"net built-in", testPolicy("Pod", "package p\n\ndeny contains \"x\" if net.lookup_ip_addr(\"example.com\")\n"), `undefined function net\.lookup_ip_addr`},
+		{"environment built-in", testPolicy("Pod", "package p\n\ndeny contains opa.runtime().env.HOME\n"), `undefined function opa\.runtime`},
+		{"clashing ID", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "T100", "TL201", 1), ``},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := write(t, map[string]string{"p.rego": tc.src})
+			rules, err := Load([]string{dir})
+			if tc.want == "" {
+				// An ID clash is the registry's to find: Load succeeds.
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := analyzer.NewRegistry(rules...); err == nil || !strings.Contains(err.Error(), `"TL201" is already used`) {
+					t.Errorf("registry accepted a policy reusing TL201: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("loaded, want an error matching %q", tc.want)
+			}
+			if !regexp.MustCompile(tc.want).MatchString(err.Error()) {
+				t.Errorf("error:\n%v\nwant it to match %q", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), filepath.Join(dir, "p.rego")) {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+func TestLoadPathErrors(t *testing.T) {
+	if _, err := Load([]string{filepath.Join(t.TempDir(), "missing.rego")}); err == nil || !strings.Contains(err.Error(), "missing.rego") {
+		t.Errorf("missing file: %v", err)
+	}
+	if _, err := Load([]string{t.TempDir()}); err == nil || !strings.Contains(err.Error(), "no .rego files") {
+		t.Errorf("empty directory: %v", err)
+	}
+	dir := write(t, map[string]string{"p.yaml": "a: b\n"})
+	if _, err := Load([]string{filepath.Join(dir, "p.yaml")}); err == nil || !strings.Contains(err.Error(), "not a .rego file") {
+		t.Errorf("non-Rego file: %v", err)
+	}
+}
+
+func TestRuntimeErrorsFailTheRun(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Secret", `package test.p
+
+name := input.metadata.name
+
+name := "other" if input.type == "Opaque"
+
+deny contains name
+`)})
+	rep := lint(t, dir, twoSecrets)
+	if len(rep.Problems) != 2 {
+		t.Fatalf("got %d problems, want one per object: %+v", len(rep.Problems), rep.Problems)
+	}
+	for _, p := range rep.Problems {
+		if !strings.Contains(p.Message, "rule T100 failed on Secret") || !strings.Contains(p.Message, "p.rego:11") {
+			t.Errorf("problem %q: want the rule, the object and the policy's file and line", p.Message)
+		}
+	}
+	for _, f := range findings(rep, "T100") {
+		if f.Severity != analyzer.SeverityError || !strings.HasPrefix(f.Message, "rule failed: ") {
+			t.Errorf("finding %+v: want an error saying the rule failed", f)
+		}
+	}
+}
+
+func TestBadDenyValuesFail(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Secret", "package test.p\n\ndeny contains {\"message\": \"typo\"} if input.metadata.name == \"a\"\n\ndeny contains 42 if input.metadata.name == \"b\"\n")})
+	rep := lint(t, dir, twoSecrets)
+	if len(rep.Problems) != 2 {
+		t.Fatalf("got %d problems, want 2: %+v", len(rep.Problems), rep.Problems)
+	}
+	if !strings.Contains(rep.Problems[0].Message, `want a string or {"msg": string, "path": string}`) {
+		t.Errorf("problem %q does not say what deny must hold", rep.Problems[0].Message)
+	}
+}
+
+func TestEvaluationTimeLimit(t *testing.T) {
+	defer func(d time.Duration) { EvalTimeout = d }(EvalTimeout)
+	EvalTimeout = 50 * time.Millisecond
+	dir := write(t, map[string]string{"p.rego": testPolicy("Namespace", "package test.p\n\ndeny contains \"slow\" if count([x | some x in numbers.range(1, 100000000)]) > 0\n")})
+	rep := lint(t, dir, twoSecrets)
+	if len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Message, "did not finish within 50ms") {
+		t.Errorf("got problems %+v, want the time limit reported", rep.Problems)
+	}
+}
+
+func TestBuiltinPoliciesLoad(t *testing.T) {
+	rules, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range rules {
+		ids[r.ID] = true
+		if r.Origin != "rego" || r.Check == nil || len(r.Kinds) == 0 {
+			t.Errorf("rule %s: origin %q, kinds %v: want a checked built-in policy with kinds", r.ID, r.Origin, r.Kinds)
+		}
+	}
+	for _, id := range []string{"TL201", "TL202"} {
+		if !ids[id] {
+			t.Errorf("built-in policy %s is missing", id)
+		}
+	}
+}
