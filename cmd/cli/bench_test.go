@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/rules"
 )
 
 // benchCorpus is the 10,000-object corpus of ../shared/bench/gencorpus.py, or
@@ -55,14 +56,29 @@ func BenchmarkParseOnly(b *testing.B) {
 }
 
 // BenchmarkLint is everything `tokenlint lint` does but printing: load,
-// decode into typed objects, index, and run the whole catalog.
+// decode into typed objects, index, and run the whole catalog, Go rules and
+// Rego policies.
 func BenchmarkLint(b *testing.B) {
-	path := benchCorpus(b)
-	info, err := os.Stat(path)
+	reg, err := Catalog()
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg, err := Catalog()
+	benchLint(b, reg)
+}
+
+// BenchmarkLintGoRules is BenchmarkLint with the Go rules alone: the
+// difference is what the Rego policies cost.
+func BenchmarkLintGoRules(b *testing.B) {
+	reg, err := analyzer.NewRegistry(rules.All()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchLint(b, reg)
+}
+
+func benchLint(b *testing.B, reg *analyzer.Registry) {
+	path := benchCorpus(b)
+	info, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
 	}
