@@ -148,7 +148,7 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 		if saWritten {
 			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to null, so the default (true) applies", pod, ref, via, where)
 		} else {
-			a.reason = fmt.Sprintf("%s, nor does ServiceAccount %q%s at %s, so the default (true) applies", pod, ref, via, where)
+			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets none, so the default (true) applies", pod, ref, via, where)
 		}
 	default:
 		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to %s, not a boolean, which disables nothing",
