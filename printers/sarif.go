@@ -266,8 +266,7 @@ func sarifLevel(s analyzer.Severity) string {
 
 // sarifRule is the catalog entry of a rule.
 func sarifRule(r *analyzer.Rule) *sarif.ReportingDescriptor {
-	anchor := strings.ToLower(r.ID) + "-" + r.Slug
-	helpURI := sarifHelpBase + anchor
+	helpURI := ruleHelpURI(r)
 	text, markdown := ruleHelp(r, helpURI)
 	rd := sarif.NewRule(r.ID).
 		WithName(pascalCase(r.Slug)).
@@ -276,9 +275,11 @@ func sarifRule(r *analyzer.Rule) *sarif.ReportingDescriptor {
 			WithText(strings.TrimSpace(r.Description)).
 			WithMarkdown(strings.TrimSpace(r.Description))).
 		WithHelp(sarif.NewMultiformatMessageString().WithText(text).WithMarkdown(markdown)).
-		WithHelpURI(helpURI).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
 	rd.DeprecatedGuids, rd.DeprecatedIds, rd.DeprecatedNames = nil, nil, nil
+	if helpURI != "" {
+		rd.WithHelpURI(helpURI)
+	}
 
 	tags := append([]string(nil), r.Tags...)
 	if !contains(tags, "security") {
@@ -292,6 +293,19 @@ func sarifRule(r *analyzer.Rule) *sarif.ReportingDescriptor {
 	}
 	rd.WithProperties(props)
 	return rd
+}
+
+// ruleHelpURI is where a rule is documented: its own URL if it has one, the
+// README's rule reference for a built-in rule (a Go rule has no origin, a
+// built-in policy "rego"), and nowhere for a user policy without a URL.
+func ruleHelpURI(r *analyzer.Rule) string {
+	switch {
+	case r.URL != "":
+		return r.URL
+	case r.Origin == "" || r.Origin == "go" || r.Origin == "rego":
+		return sarifHelpBase + strings.ToLower(r.ID) + "-" + r.Slug
+	}
+	return ""
 }
 
 // ruleHelp is a rule's documentation as plain text and as Markdown: what
@@ -314,8 +328,10 @@ func ruleHelp(r *analyzer.Rule, helpURI string) (text, markdown string) {
 		fmt.Fprintf(&t, "\n%s:\n\n    %s\n", ex.title, strings.ReplaceAll(y, "\n", "\n    "))
 		fmt.Fprintf(&m, "\n## %s\n\n```yaml\n%s\n```\n", ex.title, y)
 	}
-	fmt.Fprintf(&t, "\nReference: %s\n", helpURI)
-	fmt.Fprintf(&m, "\n[%s %s in the rule reference](%s)\n", r.ID, r.Slug, helpURI)
+	if helpURI != "" {
+		fmt.Fprintf(&t, "\nReference: %s\n", helpURI)
+		fmt.Fprintf(&m, "\n[%s %s: documentation](%s)\n", r.ID, r.Slug, helpURI)
+	}
 	return t.String(), m.String()
 }
 
