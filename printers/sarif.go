@@ -56,6 +56,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -425,14 +426,15 @@ func (fp *fingerprinter) fingerprint(f analyzer.Finding, uri string) string {
 func pruneSARIF(raw []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	out, _, err := pruneValue(dec, "")
-	if err != nil {
+	var out bytes.Buffer
+	out.Grow(len(raw))
+	if _, err := pruneValue(dec, &out); err != nil {
 		return nil, err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("sarif: trailing data after the report")
 	}
-	return out, nil
+	return out.Bytes(), nil
 }
 
 // placeholderKeys hold -1 when go-sarif's constructors leave them unset.
@@ -440,77 +442,63 @@ var placeholderKeys = map[string]bool{
 	"index": true, "parentIndex": true, "id": true, "byteOffset": true, "charOffset": true, "rank": true, "length": true,
 }
 
-// pruneValue reads one JSON value and returns it pruned, and whether it is
-// empty (null, {} or []).
-func pruneValue(dec *json.Decoder, key string) ([]byte, bool, error) {
+// pruneValue copies one JSON value to out, pruned, and reports whether it
+// is empty (null, {} or []). A member it drops is written, then cut off.
+func pruneValue(dec *json.Decoder, out *bytes.Buffer) (empty bool, err error) {
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, false, err
+		return false, err
 	}
 	switch t := tok.(type) {
 	case json.Delim:
-		var buf bytes.Buffer
-		if t == '{' {
-			buf.WriteByte('{')
-			n := 0
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, false, err
-				}
-				k := kt.(string)
-				v, empty, err := pruneValue(dec, k)
-				if err != nil {
-					return nil, false, err
-				}
-				if (empty && k != "results") || (placeholderKeys[k] && string(v) == "-1") {
-					continue
-				}
-				if n > 0 {
-					buf.WriteByte(',')
-				}
-				n++
-				buf.Write(jsonString(k))
-				buf.WriteByte(':')
-				buf.Write(v)
-			}
-			if _, err := dec.Token(); err != nil { // '}'
-				return nil, false, err
-			}
-			buf.WriteByte('}')
-			return buf.Bytes(), n == 0, nil
-		}
-		buf.WriteByte('[')
+		object := t == '{'
+		out.WriteByte(byte(t))
 		n := 0
 		for dec.More() {
-			v, _, err := pruneValue(dec, "")
-			if err != nil {
-				return nil, false, err
-			}
+			mark := out.Len()
 			if n > 0 {
-				buf.WriteByte(',')
+				out.WriteByte(',')
+			}
+			key := ""
+			if object {
+				kt, err := dec.Token()
+				if err != nil {
+					return false, err
+				}
+				key = kt.(string)
+				out.Write(jsonString(key))
+				out.WriteByte(':')
+			}
+			start := out.Len()
+			empty, err := pruneValue(dec, out)
+			if err != nil {
+				return false, err
+			}
+			if object && ((empty && key != "results") || (placeholderKeys[key] && string(out.Bytes()[start:]) == "-1")) {
+				out.Truncate(mark)
+				continue
 			}
 			n++
-			buf.Write(v)
 		}
-		if _, err := dec.Token(); err != nil { // ']'
-			return nil, false, err
+		end, err := dec.Token()
+		if err != nil {
+			return false, err
 		}
-		buf.WriteByte(']')
-		return buf.Bytes(), n == 0, nil
+		out.WriteByte(byte(end.(json.Delim)))
+		return n == 0, nil
 	case nil:
-		return []byte("null"), true, nil
+		out.WriteString("null")
+		return true, nil
 	case string:
-		return jsonString(t), false, nil
+		out.Write(jsonString(t))
 	case json.Number:
-		return []byte(t.String()), false, nil
+		out.WriteString(t.String())
 	case bool:
-		if t {
-			return []byte("true"), false, nil
-		}
-		return []byte("false"), false, nil
+		out.WriteString(strconv.FormatBool(t))
+	default:
+		return false, fmt.Errorf("sarif: unexpected JSON token %v", tok)
 	}
-	return nil, false, fmt.Errorf("sarif: unexpected JSON token %v", tok)
+	return false, nil
 }
 
 // jsonString encodes a string as JSON without escaping <, > and &.
