@@ -303,11 +303,9 @@ var (
 
 // check evaluates the policy on one object and reports its deny set.
 func (pol *policy) check(p *analyzer.Pass) {
-	input, err := ast.InterfaceToValue(p.Object.Raw)
-	if err != nil {
-		p.Fail("%v", err)
-		return
-	}
+	// The object is read through a lazy view too: policies read a few
+	// fields of it, and converting all of it costs more than evaluating.
+	input := ast.LazyObject(p.Object.Raw)
 	ctx, cancel := context.WithTimeout(context.Background(), EvalTimeout)
 	defer cancel()
 	rs, err := pol.query.Eval(ctx,
@@ -382,35 +380,32 @@ func (is *inventories) of(ix *analyzer.Index) *inventory {
 
 // inventory is data.inventory for one run, shaped like Gatekeeper's:
 // namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name].
+// The tree of the run's objects is built once, as plain maps over the
+// objects as written; each evaluation sees it through its own lazy view,
+// which converts to Rego values only what the policy reads. A policy that
+// looks up one Secret by name converts that Secret, not the run.
 type inventory struct {
 	ix   *analyzer.Index
 	once sync.Once
-	v    ast.Value
-	err  error
+	tree map[string]any
 }
 
 func (inv *inventory) Eval(context.Context, resolverInput) (resolverResult, error) {
-	inv.once.Do(func() { inv.v, inv.err = buildInventory(inv.ix.Objects()) })
-	return resolverResult{Value: inv.v}, inv.err
+	inv.once.Do(func() { inv.tree = buildInventory(inv.ix.Objects()) })
+	return resolverResult{Value: ast.LazyObject(inv.tree)}, nil
 }
 
-func buildInventory(objects []*analyzer.Object) (ast.Value, error) {
+func buildInventory(objects []*analyzer.Object) map[string]any {
 	namespaced := map[string]any{}
 	cluster := map[string]any{}
 	for _, o := range objects {
 		root := cluster
 		if o.Namespace != "" {
-			ns, _ := namespaced[o.Namespace].(map[string]any)
-			if ns == nil {
-				ns = map[string]any{}
-				namespaced[o.Namespace] = ns
-			}
-			root = ns
+			root = child(namespaced, o.Namespace)
 		}
-		byKind := child(child(root, o.APIVersion), o.Kind)
-		byKind[o.Name] = o.Raw
+		child(child(root, o.APIVersion), o.Kind)[o.Name] = o.Raw
 	}
-	return ast.InterfaceToValue(map[string]any{"namespace": namespaced, "cluster": cluster})
+	return map[string]any{"namespace": namespaced, "cluster": cluster}
 }
 
 func child(m map[string]any, key string) map[string]any {

@@ -76,6 +76,34 @@ func BenchmarkLintGoRules(b *testing.B) {
 	benchLint(b, reg)
 }
 
+// BenchmarkLintInventory is BenchmarkLint plus a user policy that reads
+// data.inventory on every ServiceAccount: the worst case, where the run's
+// inventory is built (the corpus's ServiceAccounts list no Secrets, so the
+// built-in TL202 never needs it there).
+func BenchmarkLintInventory(b *testing.B) {
+	dir := b.TempDir()
+	policy := `# METADATA
+# title: Reads the inventory
+# description: A benchmark policy.
+# custom:
+#   id: BENCH1
+#   slug: reads-the-inventory
+#   severity: note
+#   kinds: [ServiceAccount]
+package bench.inventory
+
+deny contains "never" if count(data.inventory.namespace) < 0
+`
+	if err := os.WriteFile(filepath.Join(dir, "inventory.rego"), []byte(policy), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	reg, err := Catalog(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchLint(b, reg)
+}
+
 func benchLint(b *testing.B, reg *analyzer.Registry) {
 	path := benchCorpus(b)
 	info, err := os.Stat(path)
