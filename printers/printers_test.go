@@ -2,6 +2,7 @@ package printers_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -145,9 +146,28 @@ func TestUnknownFormat(t *testing.T) {
 	}
 }
 
-// sarifSchema is the official SARIF 2.1.0 schema, kept in shared/ beside the
-// repository (see ../shared/sarif/README.md).
-var sarifSchema = filepath.Join(repoRoot, "..", "shared", "sarif", "sarif-schema-2.1.0.json")
+// sarifSchema is the official OASIS SARIF 2.1.0 schema (Errata 01), copied
+// from ../shared/sarif so the tests also run where shared/ is absent (the
+// project's GitHub workflow); TestSARIFSchemaIsTheOfficialOne keeps the copy
+// honest.
+var sarifSchema = filepath.Join(repoRoot, "testdata", "sarif", "sarif-schema-2.1.0.json")
+
+// TestSARIFSchemaIsTheOfficialOne checks the copy against the OASIS schema's
+// published sha256, and against shared/ when it is beside the repository.
+func TestSARIFSchemaIsTheOfficialOne(t *testing.T) {
+	data, err := os.ReadFile(sarifSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const official = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
+	if sum := fmt.Sprintf("%x", sha256.Sum256(data)); sum != official {
+		t.Errorf("%s has sha256 %s, want the official schema's %s", sarifSchema, sum, official)
+	}
+	shared, err := os.ReadFile(filepath.Join(repoRoot, "..", "shared", "sarif", "sarif-schema-2.1.0.json"))
+	if err == nil && !bytes.Equal(shared, data) {
+		t.Errorf("%s differs from ../shared/sarif/sarif-schema-2.1.0.json", sarifSchema)
+	}
+}
 
 // validateSARIF checks the exact bytes a printer wrote against the SARIF
 // schema. (go-sarif's Report.Validate checks a Go value, which it would
@@ -162,7 +182,7 @@ func validateSARIF(t *testing.T, doc []byte) {
 func schemaErrors(doc []byte) error {
 	schema, err := os.ReadFile(sarifSchema)
 	if err != nil {
-		return fmt.Errorf("%v (the tests expect shared/ beside the repository)", err)
+		return err
 	}
 	res, err := gojsonschema.Validate(gojsonschema.NewBytesLoader(schema), gojsonschema.NewBytesLoader(doc))
 	if err != nil {
