@@ -38,6 +38,15 @@ type Rule struct {
 	Check func(*Pass)
 }
 
+// from names a user policy's file for messages, " (from FILE)"; empty for
+// built-in rules.
+func (r *Rule) from() string {
+	if r.Origin == "" || r.Origin == "rego" {
+		return ""
+	}
+	return " (from " + r.Origin + ")"
+}
+
 // Applies reports whether the rule receives objects of the kind.
 func (r *Rule) Applies(kind string) bool {
 	if len(r.Kinds) == 0 {
@@ -116,7 +125,7 @@ func NewRegistry(rules ...*Rule) (*Registry, error) {
 		clash := false
 		for _, key := range []string{r.ID, r.Slug} {
 			if prev, dup := reg.byKey[strings.ToLower(key)]; dup {
-				errs = append(errs, fmt.Sprintf("rule %s: %q is already used by rule %s", r.ID, key, prev.ID))
+				errs = append(errs, fmt.Sprintf("rule %s%s: %q is already used by rule %s%s", r.ID, r.from(), key, prev.ID, prev.from()))
 				clash = true
 			}
 		}

@@ -50,9 +50,26 @@ import data.lib.kubernetes
 
 deny contains {"msg": msg, "path": "type"} if {
 	kubernetes.is_token_secret(input)
-	msg := sprintf("Secret %q holds a legacy token%s that never expires: anyone who can read the Secret acts as the ServiceAccount", [input.metadata.name, owner])
+	msg := sprintf("Secret %s holds a legacy token%s that never expires: anyone who can read the Secret acts as the ServiceAccount", [secret_name, owner])
 }
 
-owner := sprintf(" for ServiceAccount %q", [kubernetes.token_secret_account(input)])
+# The Secret's name for messages; a generated name is not known yet.
+secret_name := sprintf("%q", [name]) if is_string(name)
+
+secret_name := sprintf("named %q plus a generated suffix", [generate_name]) if {
+	not is_string(name)
+	is_string(generate_name)
+}
+
+name := object.get(input, ["metadata", "name"], null)
+
+generate_name := object.get(input, ["metadata", "generateName"], null)
+
+default secret_name := "without a name"
+
+owner := sprintf(" for ServiceAccount %q", [account]) if {
+	account := kubernetes.token_secret_account(input)
+	is_string(account)
+}
 
 default owner := ""

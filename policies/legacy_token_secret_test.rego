@@ -28,3 +28,15 @@ test_opaque_secret_allowed if {
 test_other_api_group_allowed if {
 	count(legacy_token_secret.deny) == 0 with input as object.union(token_secret, {"apiVersion": "example.com/v1"})
 }
+
+test_generated_name if {
+	secret := json.patch(token_secret, [{"op": "replace", "path": "/metadata", "value": {"generateName": "ci-token-"}}])
+	some finding in legacy_token_secret.deny with input as secret
+	contains(finding.msg, `Secret named "ci-token-" plus a generated suffix holds a legacy token that never expires`)
+}
+
+test_odd_annotation_still_denied if {
+	secret := json.patch(token_secret, [{"op": "replace", "path": "/metadata/annotations/kubernetes.io~1service-account.name", "value": 5}])
+	some finding in legacy_token_secret.deny with input as secret
+	not contains(finding.msg, "for ServiceAccount")
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -43,6 +44,8 @@ var (
 	customKeys     = []string{"id", "slug", "severity", "kinds", "remediation", "url", "tags", "example", "fixed"}
 	requiredCustom = []string{"id", "slug", "severity", "kinds"}
 )
+
+var kindPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 
 // metadata is a policy package's METADATA block, made a rule.
 type metadata struct {
@@ -153,7 +156,14 @@ func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *anal
 			}
 			if k.Value == "tags" {
 				r.Tags = list
-			} else if !slices.Contains(list, "*") {
+				continue
+			}
+			for _, kind := range list {
+				if kind != "*" && !kindPattern.MatchString(kind) {
+					errs.addf(file, at(v), "METADATA: custom.kinds: %q is not a kind: name kinds as Kubernetes does, such as Deployment, or \"*\" for all", kind)
+				}
+			}
+			if !slices.Contains(list, "*") {
 				r.Kinds = list
 			}
 		default:

@@ -19,6 +19,7 @@ package policies
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -51,6 +52,9 @@ type module struct {
 	ast  *ast.Module
 	// user is false for the embedded policies.
 	user bool
+	// named is set on an embedded module that a user path also holds, as a
+	// copy: the repository's own policies/ given to `policy test`.
+	named bool
 }
 
 // Builtin returns the rules of the built-in policies.
@@ -91,6 +95,13 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 	if err != nil {
 		return nil, err
 	}
+	builtinSrc := map[string]*module{}
+	builtinPkg := map[string]string{}
+	for _, m := range mods {
+		src, _ := builtin.ReadFile(strings.TrimPrefix(m.file, "policies/"))
+		builtinSrc[string(src)] = m
+		builtinPkg[m.ast.Package.Path.String()] = m.file
+	}
 	files, err := regoFiles(paths, withTests)
 	if err != nil {
 		return nil, err
@@ -101,9 +112,17 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 			errs.add(err)
 			continue
 		}
+		if b := builtinSrc[string(src)]; b != nil {
+			b.named = true // a copy of a built-in file, such as this repository's policies/
+			continue
+		}
 		m, err := parse(f, src)
 		if err != nil {
 			errs.add(err)
+			continue
+		}
+		if b, ok := builtinPkg[m.Package.Path.String()]; ok {
+			errs.addf(f, m.Package.Location.Row, "package %s belongs to the built-in %s: give your policy a package of its own", strings.TrimPrefix(m.Package.Path.String(), "data."), b)
 			continue
 		}
 		mods = append(mods, &module{file: f, ast: m, user: true})
@@ -149,7 +168,24 @@ func regoFiles(paths []string, withTests bool) ([]string, error) {
 			return nil, fmt.Errorf("policy %s: no .rego files in the directory", p)
 		}
 	}
-	return out, nil
+	return dedupe(out), nil
+}
+
+// dedupe drops files named twice (a file and the directory holding it).
+func dedupe(files []string) []string {
+	seen := map[string]bool{}
+	out := files[:0]
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			abs = filepath.Clean(f)
+		}
+		if !seen[abs] {
+			seen[abs] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func parse(file string, src []byte) (*ast.Module, error) {
@@ -229,7 +265,6 @@ func compile(mods []*module) ([]*analyzer.Rule, error) {
 		q, err := rego.New(
 			rego.Compiler(compiler),
 			rego.Query(path+".deny"),
-			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(context.Background())
 		if err != nil {
 			return nil, formatErrors(err)
@@ -340,12 +375,12 @@ func (pol *policy) check(p *analyzer.Pass) {
 				okPath = true
 			}
 			if !okMsg || !okPath {
-				p.Fail(`deny holds %v: want a string or {"msg": string, "path": string}`, d)
+				p.Fail(`deny holds %s: want a string or {"msg": string, "path": string}`, asJSON(d))
 				continue
 			}
 			p.Report(path, "%s", msg)
 		default:
-			p.Fail(`deny holds %v: want a string or {"msg": string, "path": string}`, d)
+			p.Fail(`deny holds %s: want a string or {"msg": string, "path": string}`, asJSON(d))
 		}
 	}
 }
@@ -354,6 +389,14 @@ type (
 	resolverInput  = resolver.Input
 	resolverResult = resolver.Result
 )
+
+func asJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
 
 // constant resolves a data reference to one value.
 type constant struct{ v ast.Value }
@@ -403,7 +446,11 @@ func buildInventory(objects []*analyzer.Object) map[string]any {
 		if o.Namespace != "" {
 			root = child(namespaced, o.Namespace)
 		}
-		child(child(root, o.APIVersion), o.Kind)[o.Name] = o.Raw
+		// The first of duplicates wins, as in the analyzer's Index, so
+		// Go rules and policies agree on which object a name means.
+		if byName := child(child(root, o.APIVersion), o.Kind); byName[o.Name] == nil {
+			byName[o.Name] = o.Raw
+		}
 	}
 	return map[string]any{"namespace": namespaced, "cluster": cluster}
 }

@@ -171,6 +171,9 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 			`p\.rego:11:\d+: .*undefined function http\.send`},
 		{"net built-in", testPolicy("Pod", "package p\n\ndeny contains \"x\" if net.lookup_ip_addr(\"example.com\")\n"), `undefined function net\.lookup_ip_addr`},
 		{"environment built-in", testPolicy("Pod", "package p\n\ndeny contains opa.runtime().env.HOME\n"), `undefined function opa\.runtime`},
+		{"kind typo", testPolicy("deployment", "package p\n\ndeny contains \"x\"\n"), `p\.rego:8: METADATA: custom\.kinds: "deployment" is not a kind`},
+		{"built-in package", "package tokenlint.legacy_token_secret\n\ndeny contains \"hijack\"\n", `p\.rego:1: package tokenlint\.legacy_token_secret belongs to the built-in policies/legacy_token_secret\.rego`},
+		{"built-in library", "package lib.kubernetes\n\nis_token_secret(_) := true\n", `p\.rego:1: package lib\.kubernetes belongs to the built-in`},
 		{"clashing ID", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "T100", "TL201", 1), ``},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,7 +184,8 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := analyzer.NewRegistry(rules...); err == nil || !strings.Contains(err.Error(), `"TL201" is already used`) {
+				if _, err := analyzer.NewRegistry(rules...); err == nil || !strings.Contains(err.Error(), `"TL201" is already used`) ||
+					!strings.Contains(err.Error(), "(from "+filepath.Join(dir, "p.rego")+")") {
 					t.Errorf("registry accepted a policy reusing TL201: %v", err)
 				}
 				return
@@ -274,5 +278,30 @@ func TestBuiltinPoliciesLoad(t *testing.T) {
 		if !ids[id] {
 			t.Errorf("built-in policy %s is missing", id)
 		}
+	}
+}
+
+func TestLoadSkipsDuplicates(t *testing.T) {
+	src := testPolicy("Secret", "package test.p\n\ndeny contains \"x\"\n")
+	dir := write(t, map[string]string{"p.rego": src})
+	// The same file twice, and a copy of a built-in policy (this
+	// repository's own policies/ directory, given as --policy).
+	builtinSrc, err := builtin.ReadFile("legacy_token_secret.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyDir := write(t, map[string]string{"legacy_token_secret.rego": string(builtinSrc)})
+	rules, err := Load([]string{dir, filepath.Join(dir, "p.rego"), copyDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rules {
+		if r.ID == "T100" || r.ID == "TL201" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("got %d rules T100 and TL201, want each once", n)
 	}
 }

@@ -33,7 +33,7 @@ func RunTests(ctx context.Context, paths []string, w io.Writer, verbose bool) (T
 	tests := 0
 	for _, m := range mods {
 		isTest := strings.HasSuffix(m.file, "_test.rego")
-		if isTest && !m.user && len(paths) > 0 {
+		if isTest && !m.user && !m.named && len(paths) > 0 {
 			continue // a user's run shows the user's tests only
 		}
 		if isTest {

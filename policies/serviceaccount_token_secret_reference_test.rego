@@ -58,3 +58,20 @@ test_dots_in_name_are_literal if {
 		with data.inventory as {"namespace": {}, "cluster": {}}
 		with data.tokenlint.namespace as "default"
 }
+
+test_bad_entries_do_not_hide_good_ones if {
+	sa := object.union(account, {"secrets": [{"name": 12345}, {}, {"name": null}, {"name": "build-bot-token-abcde"}]})
+	findings := policy.deny with input as sa
+		with data.inventory as {"namespace": {}, "cluster": {}}
+		with data.tokenlint.namespace as "ci"
+	count(findings) == 1
+	some finding in findings
+	finding.path == "secrets[3]"
+}
+
+test_regex_characters_in_account_name_are_literal if {
+	sa := {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa("}, "secrets": [{"name": "sa(-token-abcde"}]}
+	count(policy.deny) == 1 with input as sa
+		with data.inventory as {"namespace": {}, "cluster": {}}
+		with data.tokenlint.namespace as "default"
+}

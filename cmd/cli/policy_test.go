@@ -67,6 +67,13 @@ func TestPolicyTestCommand(t *testing.T) {
 		t.Fatalf("policy test of the example: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// The repository's own policies/ are copies of the built-in ones: their
+	// tests run against the built-in policies, which they must pass.
+	code, out, errOut = run(t, "", "policy", "test", "policies")
+	if code != 0 || !strings.Contains(out, "PASS: ") {
+		t.Fatalf("policy test policies: exit %d\n%s%s", code, out, errOut)
+	}
+
 	src, err := os.ReadFile(filepath.Join(repoRoot, examplePolicy, "audience_allowlist.rego"))
 	if err != nil {
 		t.Fatal(err)
