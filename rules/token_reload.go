@@ -32,8 +32,9 @@ var TokenNotReloaded = &analyzer.Rule{
 		"`serviceAccountToken` sources where the container mounts their volume. Shell variables and environment " +
 		"variables set to a token path are followed.\n\n" +
 		"Not reported: passing the token's path to a program (`--token-file=/var/run/...`), which then reads it " +
-		"itself; reading other files of the directory (`ca.crt`, `namespace`); reads inside a `do … done` loop, " +
-		"which run again; exec probes and `preStop` hooks, which read a fresh token each time they run; and reads " +
+		"itself; reading other files of the directory (`ca.crt`, `namespace`); reads inside a loop (its `do … done` " +
+		"body, or the condition of a `while` or `until` loop), which run again; reads inside a shell function's body, " +
+		"which may be called again (from a loop, for instance); exec probes and `preStop` hooks, which read a fresh token each time they run; and reads " +
 		"into a variable or an argument in an init container or a `postStart` hook, which end well within the " +
 		"token's lifetime. Scripts are recognised when run by a shell (`sh -c`, `bash -c`, ...), or as `args` of " +
 		"an image entrypoint that is given `-c`. A finding in a literal block scalar (`|`) points at the script's " +
@@ -391,7 +392,9 @@ func (sc *scriptCheck) checkScript(w execWord) {
 // output.
 func (sc *scriptCheck) checkCommand(w execWord, cmd shCmd, in *tokenFile, vars map[string]string) *tokenFile {
 	lineOf := func(pos int) int { return strings.Count(w.text[:min(pos, len(w.text))], "\n") }
-	inLoop := cmd.loop > 0
+	// A loop runs its commands again, and a function may be called again:
+	// what they read is read afresh.
+	inLoop := cmd.loop > 0 || cmd.fn > 0
 	words, assigns := cmd.words, []shWord(nil)
 	for len(words) > 0 && isAssignment(words[0].text) {
 		assigns, words = append(assigns, words[0]), words[1:]
@@ -766,7 +769,12 @@ type shCmd struct {
 	redirs []shRedir
 	pos    int
 	piped  bool // its standard input is the previous command's output
-	loop   int  // how many do ... done loops hold it
+	// loop is how many loops hold it: a while or until loop's condition
+	// counts as inside it, being run again on every turn, like its body.
+	loop int
+	// fn is how many function bodies hold it: a function may be called
+	// any number of times, from a loop too.
+	fn int
 }
 
 // shellReserved are words that open or close compound commands; they are
@@ -785,8 +793,18 @@ func parseShell(s string, base int) []shCmd {
 }
 
 type shLexer struct {
-	s, redir        string
-	base, loop      int
+	s, redir   string
+	base, loop int
+	// conds counts the while and until loops whose condition is being
+	// read: their do does not add a level, the while or until did.
+	conds int
+	// braces holds one entry per open { group, and parens per open (
+	// subshell, true for a function body; fn counts the true ones.
+	braces, parens []bool
+	fn             int
+	// funcNext is set after "name()" or "function name": the { that
+	// follows opens a function body.
+	funcNext        bool
 	cmds            []shCmd
 	cur             shCmd
 	word            strings.Builder
@@ -828,10 +846,33 @@ func (lx *shLexer) endCmd(pipedNext bool) {
 	words := lx.cur.words
 	for len(words) > 0 {
 		switch t := words[0].text; {
-		case t == "do":
+		case t == "while" || t == "until":
 			lx.loop++
+			lx.conds++
+		case t == "do":
+			if lx.conds > 0 {
+				lx.conds--
+			} else {
+				lx.loop++
+			}
 		case t == "done":
 			lx.loop = max(0, lx.loop-1)
+		case t == "function" && len(words) > 1:
+			lx.funcNext = true
+			words = words[1:] // the name
+		case t == "{":
+			lx.braces = append(lx.braces, lx.funcNext)
+			if lx.funcNext {
+				lx.fn++
+			}
+			lx.funcNext = false
+		case t == "}":
+			if n := len(lx.braces); n > 0 {
+				if lx.braces[n-1] {
+					lx.fn--
+				}
+				lx.braces = lx.braces[:n-1]
+			}
 		case shellReserved[t]:
 		default:
 			goto body
@@ -839,7 +880,10 @@ func (lx *shLexer) endCmd(pipedNext bool) {
 		words = words[1:]
 	}
 body:
-	lx.cur.words, lx.cur.loop = words, lx.loop
+	if len(words) > 0 || len(lx.cur.redirs) > 0 {
+		lx.funcNext = false // a function whose body is no { group
+	}
+	lx.cur.words, lx.cur.loop, lx.cur.fn = words, lx.loop, lx.fn
 	switch {
 	case len(words) > 0:
 		lx.cur.pos = words[0].pos
@@ -886,7 +930,16 @@ func (lx *shLexer) run() {
 		case c == '\n':
 			lx.endCmd(false)
 			i = lx.skipHeredocs(i + 1)
-		case c == ';' || c == '(' || c == ')':
+		case c == '(' && lx.funcDef(i):
+			// "name()" or "function name()": the function's body follows.
+			lx.cur.words = lx.cur.words[:0]
+			lx.funcNext = true
+			i = strings.IndexByte(s[i:], ')') + i + 1
+		case c == '(' || c == ')':
+			lx.endCmd(false)
+			lx.paren(c == '(')
+			i++
+		case c == ';':
 			lx.endCmd(false)
 			i++
 		case c == '&' && i+1 < len(s) && s[i+1] == '>':
@@ -937,6 +990,38 @@ func (lx *shLexer) run() {
 		}
 	}
 	lx.endCmd(false)
+}
+
+// paren opens or closes a subshell, which may be a function's body.
+func (lx *shLexer) paren(open bool) {
+	if open {
+		lx.parens = append(lx.parens, lx.funcNext)
+		if lx.funcNext {
+			lx.fn++
+		}
+		lx.funcNext = false
+		return
+	}
+	if n := len(lx.parens); n > 0 {
+		if lx.parens[n-1] {
+			lx.fn--
+		}
+		lx.parens = lx.parens[:n-1]
+	}
+}
+
+// funcDef reports whether the ( at i follows a function's name and is
+// followed by its ): "name() {", "function name() {".
+func (lx *shLexer) funcDef(i int) bool {
+	lx.flushWord()
+	words := lx.cur.words
+	if len(words) > 0 && words[0].text == "function" {
+		words = words[1:]
+	}
+	if len(words) != 1 || len(lx.cur.redirs) > 0 || len(words[0].subs) > 0 || strings.ContainsAny(words[0].text, "$=") {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimLeft(lx.s[i+1:], " \t"), ")")
 }
 
 func isDigits(s string) bool {

@@ -7,8 +7,8 @@ import (
 )
 
 // shellSummary renders parsed commands compactly: words joined by spaces,
-// redirections as op+target, "|" before a piped command, "@N" for the loop
-// depth when non-zero.
+// redirections as op+target, "|" before a piped command, "@l" per loop and
+// "@f" per function body that holds it.
 func shellSummary(cmds []shCmd) []string {
 	var out []string
 	for _, c := range cmds {
@@ -23,8 +23,8 @@ func shellSummary(cmds []shCmd) []string {
 			parts = append(parts, r.op+r.target.text)
 		}
 		s := strings.Join(parts, " ")
-		if c.loop > 0 {
-			s += " @" + strings.Repeat("l", c.loop)
+		if c.loop > 0 || c.fn > 0 {
+			s += " @" + strings.Repeat("l", c.loop) + strings.Repeat("f", c.fn)
 		}
 		out = append(out, s)
 	}
@@ -46,7 +46,13 @@ func TestParseShell(t *testing.T) {
 		{"echo `cat /t`", []string{"echo `cat /t`"}},
 		{`echo $((1 + 2)) ${HOME}`, []string{`echo $((1 + 2)) ${HOME}`}},
 		{"line one \\\n  continued", []string{"line one continued"}},
-		{"while true; do\n  a\ndone\nb", []string{"true", "a @l", "b"}},
+		{"while true; do\n  a\ndone\nb", []string{"true @l", "a @l", "b"}},
+		{"while T=$(cat /t); do a; done; b", []string{"T=$(cat /t) @l", "a @l", "b"}},
+		{"until ! x; do while y\ndo z; done; done; for i in 1; do w; done", []string{"x @l", "y @ll", "z @ll", "for i in 1", "w @l"}},
+		{"f() { T=$(cat /t); }; f", []string{"T=$(cat /t) @f", "f"}},
+		{"f ()\n{\n  { a; }\n  while b; do c; done\n}\nd", []string{"a @f", "b @lf", "c @lf", "d"}},
+		{"function g { a; }; function h() { b; }; c", []string{"a @f", "b @f", "c"}},
+		{"{ grp; }; f() ( sub; (a) ); b", []string{"grp", "sub @f", "a @f", "b"}},
 		{"for i in 1 2; do for j in 3; do x; done; y; done; z", []string{"for i in 1 2", "for j in 3 @l", "x @ll", "y @l", "z"}},
 		{"if [ -f /t ]; then\n  T=$(cat /t)\nfi", []string{"[ -f /t ]", "T=$(cat /t)"}},
 		{"cat <<EOF > /x\n$(cat /t)\nEOF\nafter", []string{"cat >/x", "after"}},
