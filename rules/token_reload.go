@@ -26,19 +26,22 @@ var TokenNotReloaded = &analyzer.Rule{
 		"`$(< …/token)`, backticks, `read TOKEN < …/token`), passes its content as an argument, or copies it " +
 		"(`cp`, `install`, `cat … > file`, `… | tee file`);\n" +
 		"- a `postStart` hook that copies it: the copy never changes;\n" +
-		"- an init container that copies it into a volume (such as an `emptyDir`) that other containers mount.\n\n" +
+		"- an init container, or a container of a Job's or CronJob's pod, that copies it into a volume (such as an " +
+		"`emptyDir`) that other containers mount.\n\n" +
 		"Token files are the automounted `/var/run/secrets/kubernetes.io/serviceaccount/token` (or `/run/...`) when " +
 		"the pod's effective automount is on and the container mounts nothing else there, and the files of projected " +
 		"`serviceAccountToken` sources where the container mounts their volume. Shell variables and environment " +
 		"variables set to a token path are followed.\n\n" +
 		"Not reported: passing the token's path to a program (`--token-file=/var/run/...`), which then reads it " +
 		"itself; reading other files of the directory (`ca.crt`, `namespace`); reads inside a loop (its `do … done` " +
-		"body, or the condition of a `while` or `until` loop), which run again; reads inside a shell function's body, " +
-		"which may be called again (from a loop, for instance); exec probes and `preStop` hooks, which read a fresh token each time they run; and reads " +
-		"into a variable or an argument in an init container or a `postStart` hook, which end well within the " +
-		"token's lifetime. Scripts are recognised when run by a shell (`sh -c`, `bash -c`, ...), or as `args` of " +
-		"an image entrypoint that is given `-c`. A finding in a literal block scalar (`|`) points at the script's " +
-		"line.",
+		"body, or the condition of a `while` or `until` loop), which run again; reads inside a shell function's " +
+		"body, which may be called again (from a loop, for instance); exec probes and `preStop` hooks, which read a " +
+		"fresh token each time they run; and reads into a variable or an argument in an init container or a " +
+		"`postStart` hook, which end well within the token's lifetime. The containers of a Job's or a CronJob's pod, " +
+		"and their hooks, run to completion too, and count as init containers: there only a copy into a volume that " +
+		"another container mounts, and a subPath mount, are reported. Scripts are recognised when run by a shell " +
+		"(`sh -c`, `bash -c`, ...), or as `args` of an image entrypoint that is given `-c`. A finding in a literal " +
+		"block scalar (`|`) points at the script's line.",
 	Remediation: "Mount the token's volume without subPath and have the program re-read the token file, as the official client libraries do.",
 	Example: `apiVersion: v1
 kind: Pod
@@ -116,6 +119,9 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 			}
 		}
 	}
+	// A Job's pods run to completion, like init containers: what their
+	// containers read into variables dies with them.
+	job := p.Object.Kind == "Job" || p.Object.Kind == "CronJob"
 	containers := podContainers(ps)
 	for _, c := range containers {
 		checkSubPaths(p, c, tokenPaths)
@@ -130,13 +136,16 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 			}
 		}
 		mode := scriptLongRunning
-		if c.runsToCompletion {
+		if c.runsToCompletion || job {
 			mode = scriptInit
 		}
 		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: mode}
 		sc.checkExec(c.path+".command", c.Command, c.path+".args", c.Args)
 		if c.Lifecycle != nil && c.Lifecycle.PostStart != nil && c.Lifecycle.PostStart.Exec != nil {
 			sc.mode = scriptHook
+			if job {
+				sc.mode = scriptInit
+			}
 			sc.checkExec(c.path+".lifecycle.postStart.exec.command", c.Lifecycle.PostStart.Exec.Command, "", nil)
 		}
 	}
@@ -261,8 +270,9 @@ type scriptMode int
 const (
 	// scriptLongRunning is a container's command: every frozen read counts.
 	scriptLongRunning scriptMode = iota
-	// scriptInit is an init container's: it ends before the others start,
-	// so only a copy that other containers read counts.
+	// scriptInit is an init container's, or any container's (and hook's)
+	// of a Job: it ends well within the token's lifetime, so only a copy
+	// that other containers read counts.
 	scriptInit
 	// scriptHook is a postStart hook's: its variables die with it, a copy
 	// stays.
