@@ -24,7 +24,7 @@ var TokenNotReloaded = &analyzer.Rule{
 		"mounts never receive updates;\n" +
 		"- a shell script in `command` or `args` that reads the token once into a variable (`TOKEN=$(cat …/token)`, " +
 		"`$(< …/token)`, backticks, `read TOKEN < …/token`), passes its content as an argument, or copies it " +
-		"(`cp`, `install`, `cat … > file`, `… | tee file`);\n" +
+		"(`cp` and `install`, `-t DIR` included, `cat … > file`, `… | tee file`, `tee file < …`);\n" +
 		"- a `postStart` hook that copies it: the copy never changes;\n" +
 		"- an init container, or a container of a Job's or CronJob's pod, that copies it into a volume (such as an " +
 		"`emptyDir`) that other containers mount.\n\n" +
@@ -428,6 +428,16 @@ func (sc *scriptCheck) checkCommand(w execWord, cmd shCmd, in *tokenFile, vars m
 
 	// What the command prints: a token it reads, or the one piped in
 	// through a filter.
+	if name == "tee" {
+		// tee < token copies it like a pipe into tee.
+		for _, r := range cmd.redirs {
+			if r.op == "<" {
+				if f, ok := sc.tokenFile(r.target.text, vars); ok {
+					in = &f
+				}
+			}
+		}
+	}
 	var out *tokenFile
 	if f, ok := sc.emits(cmd, vars); ok {
 		out = &f
@@ -529,16 +539,75 @@ func (sc *scriptCheck) cpCopies(name string, words []shWord, vars map[string]str
 	if name != "cp" && name != "install" {
 		return tokenFile{}, "", false
 	}
-	ops := operands(words[1:])
-	if len(ops) < 2 {
-		return tokenFile{}, "", false
+	srcs, dest := copyOperands(name, words[1:])
+	if dest == "" {
+		if len(srcs) < 2 {
+			return tokenFile{}, "", false
+		}
+		srcs, dest = srcs[:len(srcs)-1], srcs[len(srcs)-1]
 	}
-	for _, src := range ops[:len(ops)-1] {
-		if f, ok := sc.tokenOrDir(src.text, vars); ok {
-			return f, expandVars(ops[len(ops)-1].text, vars), true
+	for _, src := range srcs {
+		if f, ok := sc.tokenOrDir(src, vars); ok {
+			return f, expandVars(dest, vars), true
 		}
 	}
 	return tokenFile{}, "", false
+}
+
+// copyOptionArgs are the short options of cp and install that take an
+// argument (GNU and BusyBox): -t names the target directory.
+var copyOptionArgs = map[string]string{"cp": "St", "install": "gmoStZ"}
+
+// copyOperands splits the arguments of cp or install into operands and the
+// target directory of -t DIR, -tDIR, --target-directory[=]DIR, when given
+// (then every operand is a source).
+func copyOperands(name string, args []shWord) (ops []string, target string) {
+	withArg := copyOptionArgs[name]
+	for i := 0; i < len(args); i++ {
+		t := args[i].text
+		next := func() string {
+			if i+1 < len(args) {
+				i++
+				return args[i].text
+			}
+			return ""
+		}
+		switch {
+		case t == "--":
+			for _, a := range args[i+1:] {
+				ops = append(ops, a.text)
+			}
+			return ops, target
+		case strings.HasPrefix(t, "--"):
+			opt, val, hasVal := strings.Cut(t, "=")
+			switch {
+			case opt == "--target-directory" || (len(opt) > 4 && strings.HasPrefix("--target-directory", opt)):
+				if !hasVal {
+					val = next()
+				}
+				target = val
+			case !hasVal && (opt == "--suffix" || opt == "--mode" || opt == "--owner" || opt == "--group"):
+				next()
+			}
+		case strings.HasPrefix(t, "-") && t != "-":
+			for k := 1; k < len(t); k++ {
+				if !strings.ContainsRune(withArg, rune(t[k])) {
+					continue
+				}
+				val := t[k+1:]
+				if val == "" {
+					val = next()
+				}
+				if t[k] == 't' {
+					target = val
+				}
+				break
+			}
+		default:
+			ops = append(ops, t)
+		}
+	}
+	return ops, target
 }
 
 // emits reports whether a command prints a token: a reader given the token

@@ -111,3 +111,31 @@ func TestSubPathSelects(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyOperands(t *testing.T) {
+	for _, tt := range []struct {
+		name, args string
+		ops        []string
+		target     string
+	}{
+		{"cp", "/a /b", []string{"/a", "/b"}, ""},
+		{"cp", "-r /a /b", []string{"/a", "/b"}, ""},
+		{"cp", "-t /d /a /b", []string{"/a", "/b"}, "/d"},
+		{"cp", "-prt/d /a", []string{"/a"}, "/d"},
+		{"cp", "--target-directory=/d -- -a", []string{"-a"}, "/d"},
+		{"cp", "--target /d /a", []string{"/a"}, "/d"},
+		{"cp", "-S .bak /a /b", []string{"/a", "/b"}, ""},
+		{"install", "-m 0600 -o root /a /b", []string{"/a", "/b"}, ""},
+		{"install", "-Dm0600 -t /d /a", []string{"/a"}, "/d"},
+		{"cp", "-t", nil, ""},
+	} {
+		var words []shWord
+		for _, a := range strings.Fields(tt.args) {
+			words = append(words, shWord{text: a})
+		}
+		ops, target := copyOperands(tt.name, words)
+		if !reflect.DeepEqual(ops, tt.ops) || target != tt.target {
+			t.Errorf("copyOperands(%q, %q) = %q, %q; want %q, %q", tt.name, tt.args, ops, target, tt.ops, tt.target)
+		}
+	}
+}
