@@ -142,6 +142,13 @@ func (p *Pass) ReportLine(path string, line int, format string, args ...any) {
 	if pos, ok := p.Object.LocateLine(path, line); ok {
 		f.Position = pos
 	}
+	if v, ok := p.Object.Lookup(path); ok {
+		if s, ok := v.(string); ok {
+			if lines := strings.Split(s, "\n"); line >= 0 && line < len(lines) {
+				f.Detail = strings.TrimSpace(lines[line])
+			}
+		}
+	}
 	*p.findings = append(*p.findings, f)
 }
 

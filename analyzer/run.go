@@ -28,6 +28,10 @@ type Finding struct {
 	Object Ref
 	// Path is the field path the finding is about.
 	Path string
+	// Detail tells the finding apart from others of its rule on the same
+	// field, in words that do not change when lines move: the script line
+	// a ReportLine finding is about. Empty for most findings.
+	Detail string
 }
 
 // Pass is what a rule sees of one object. Rules report; they never print,

@@ -16,7 +16,11 @@ import (
 //	::warning file=deploy/app.yaml,line=37,col=13,endLine=37,endColumn=31,title=TL101 projected-token-missing-audience::projected token ...
 //
 // error, warning and note become ::error, ::warning and ::notice. File names
-// are relative to the base directory (the workspace, in Actions). A problem
+// are relative to the repository root (Options.SARIFRoot, --sarif-root, which
+// defaults to the working directory), as the runner resolves them against the
+// workspace. The runner shows at most 10 annotations of each kind per step
+// (actions/toolkit, docs/problem-matchers.md); when there are more, a last
+// notice says how many, so a reviewer knows to read the log or the SARIF. A problem
 // with a whole file has no line. endColumn is the last character's column,
 // and is given only when the region is on one line, as the runner accepts it.
 //
@@ -38,7 +42,7 @@ func (p *GitHub) Print(w io.Writer, rep *analyzer.Report) error {
 		case analyzer.SeverityNote:
 			cmd = "notice"
 		}
-		props := []string{"file=" + escapeProperty(p.opts.relPath(pl.file))}
+		props := []string{"file=" + escapeProperty(p.opts.rootPath(pl.file))}
 		if pos := pl.pos; pos.Line > 0 {
 			props = append(props, fmt.Sprintf("line=%d", pos.Line))
 			if pos.Column > 0 {
@@ -54,8 +58,17 @@ func (p *GitHub) Print(w io.Writer, rep *analyzer.Report) error {
 		props = append(props, "title="+escapeProperty(f.Rule.ID+" "+f.Rule.Slug))
 		fmt.Fprintf(bw, "::%s %s::%s\n", cmd, strings.Join(props, ","), escapeData(findingMessage(f, pl)))
 	}
+	if c := countFindings(rep.Findings); c.errors > annotationLimit || c.warnings > annotationLimit || c.notes > annotationLimit {
+		fmt.Fprintf(bw, "::notice title=tokenlint::%s\n", escapeData(fmt.Sprintf(
+			"%d errors, %d warnings and %d notes: GitHub shows at most %d annotations of each kind per step, so read the job log or the code scanning alerts for the rest",
+			c.errors, c.warnings, c.notes, annotationLimit)))
+	}
 	return bw.Flush()
 }
+
+// annotationLimit is how many annotations of each kind the runner shows for
+// one step.
+const annotationLimit = 10
 
 var (
 	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")

@@ -67,6 +67,15 @@ func (o Options) relPath(name string) string {
 	return filepath.ToSlash(rel)
 }
 
+// rootPath makes a file name relative to the repository root (SARIFRoot, or
+// BaseDir without one), for formats read by GitHub.
+func (o Options) rootPath(name string) string {
+	if o.SARIFRoot != "" {
+		o.BaseDir = o.SARIFRoot
+	}
+	return o.relPath(name)
+}
+
 // counts tallies findings by severity.
 type counts struct{ errors, warnings, notes int }
 

@@ -644,3 +644,81 @@ func TestSARIFUserPolicies(t *testing.T) {
 		t.Error(`an empty run has no "results": []`)
 	}
 }
+
+const scriptManifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: runner
+spec:
+  containers:
+  - name: runner
+    image: registry.example.com/runner:1.0
+    command: ["/bin/sh", "-c"]
+    args:
+    - |
+      A=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)
+      exec /runner
+`
+
+// TestSARIFFingerprintsFollowTheirFinding inserts a second finding on the
+// same field above a first one: the first keeps its fingerprint, so a
+// dismissed alert does not move to the newcomer.
+func TestSARIFFingerprintsFollowTheirFinding(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "runner.yaml")
+	writeFile(t, path, scriptManifest)
+	before, _ := lintDir(t, dir)
+	writeFile(t, path, strings.Replace(scriptManifest, "      A=", "      B=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token)\n      A=", 1))
+	after, _ := lintDir(t, dir)
+	byVariable := func(log sarifLog) map[string]string {
+		out := map[string]string{}
+		for _, r := range log.Runs[0].Results {
+			if r.RuleID == "TL302" {
+				for _, v := range []string{`"A"`, `"B"`} {
+					if strings.Contains(r.Message.Text, "variable "+v) {
+						out[v] = r.PartialFingerprints["tokenlint/v1"]
+					}
+				}
+			}
+		}
+		return out
+	}
+	b, a := byVariable(before), byVariable(after)
+	if b[`"A"`] == "" || a[`"A"`] == "" || a[`"B"`] == "" {
+		t.Fatalf("TL302 findings for variables A and B are missing: before %v, after %v", b, a)
+	}
+	if b[`"A"`] != a[`"A"`] {
+		t.Errorf("A's fingerprint changed from %s to %s when B was added above it", b[`"A"`], a[`"A"`])
+	}
+	if a[`"A"`] == a[`"B"`] {
+		t.Errorf("A and B share the fingerprint %s", a[`"A"`])
+	}
+}
+
+// TestGitHubPathsAndLimit checks that annotation paths are relative to the
+// repository root, not the working directory, and that a last notice says
+// when GitHub will not show every annotation.
+func TestGitHubPathsAndLimit(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "deploy")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	for i := range 11 {
+		docs = append(docs, strings.Replace(movingManifest, "name: app\n", fmt.Sprintf("name: app-%d\n", i), 1))
+	}
+	file := filepath.Join(sub, "apps.yaml")
+	writeFile(t, file, strings.Join(docs, "---\n"))
+	reg, _ := analyzer.NewRegistry(rules.All()...)
+	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings)
+	out := string(print(t, "github", printers.Options{Registry: reg, BaseDir: sub, SARIFRoot: root}, rep))
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if !strings.Contains(lines[0], " file=deploy/apps.yaml,") {
+		t.Errorf("the path is not relative to the repository root: %q", lines[0])
+	}
+	last := lines[len(lines)-1]
+	if len(lines) != len(rep.Findings)+1 || !strings.HasPrefix(last, "::notice title=tokenlint::11 errors,") {
+		t.Errorf("%d lines for %d findings, last %q: want a closing notice about GitHub's limit", len(lines), len(rep.Findings), last)
+	}
+}

@@ -211,7 +211,7 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 		addRule(f.Rule)
 	}
 
-	fp := fingerprinter{seen: map[string]int{}}
+	fp := newFingerprinter()
 	for _, f := range rep.Findings {
 		pl := placeOf(f.Position, f.Source)
 		result := sarif.NewRuleResult(f.Rule.ID).
@@ -227,7 +227,7 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 		if al := location.PhysicalLocation.ArtifactLocation; al.URI != nil {
 			uri = *al.URI
 		}
-		result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: fp.fingerprint(f, uri)})
+		fp.add(result, f, uri)
 		props := sarif.NewPropertyBag()
 		if f.Path != "" {
 			props.Add("path", f.Path)
@@ -405,19 +405,27 @@ func escapeURIPath(p string) string {
 	return strings.Join(segs, "/")
 }
 
-// fingerprinter computes partialFingerprints: a hash of the rule, the file
-// and the object and field the finding is about, never of its line or
-// message (a line moves when text is added above it; a message may quote
-// values and other positions). Findings that share all of these are told
-// apart by their order in the report, which lines moving does not change.
+// fingerprinter computes partialFingerprints: a hash of the rule, the file,
+// the object and field the finding is about, and what tells it apart from
+// other findings of its rule on that field (the script line of a TL302
+// finding; the message of a policy's, which is all a policy says), never of
+// its line: a line moves when text is added above it. Go rules' messages are
+// left out, since they may quote another object's position. Findings that
+// share all of these are numbered in report order.
 type fingerprinter struct{ seen map[string]int }
 
-func (fp *fingerprinter) fingerprint(f analyzer.Finding, uri string) string {
-	key := strings.Join([]string{f.Rule.ID, uri, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path}, "\x00")
+func newFingerprinter() *fingerprinter { return &fingerprinter{seen: map[string]int{}} }
+
+func (fp *fingerprinter) add(r *sarif.Result, f analyzer.Finding, uri string) {
+	detail := f.Detail
+	if f.Rule.Origin != "" { // a Rego policy
+		detail += "\x00" + f.Message
+	}
+	key := strings.Join([]string{f.Rule.ID, uri, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path, detail}, "\x00")
 	n := fp.seen[key]
 	fp.seen[key] = n + 1
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
-	return hex.EncodeToString(sum[:16])
+	r.WithPartialFingerprints(map[string]string{sarifFingerprintKey: hex.EncodeToString(sum[:16])})
 }
 
 // pruneSARIF removes what go-sarif writes for properties we never set:
