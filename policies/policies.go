@@ -34,6 +34,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/resolver"
+	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -341,15 +342,20 @@ func (pol *policy) check(p *analyzer.Pass) {
 	// The object is read through a lazy view too: policies read a few
 	// fields of it, and converting all of it costs more than evaluating.
 	input := ast.LazyObject(p.Object.Raw)
-	ctx, cancel := context.WithTimeout(context.Background(), EvalTimeout)
-	defer cancel()
-	rs, err := pol.query.Eval(ctx,
+	// The time limit cancels the evaluation from a timer, which costs far
+	// less than a context with a deadline: OPA watches a context's Done
+	// channel from a goroutine of its own, one per evaluation.
+	cancel := topdown.NewCancel()
+	timer := time.AfterFunc(EvalTimeout, cancel.Cancel)
+	rs, err := pol.query.Eval(context.Background(),
 		rego.EvalParsedInput(input),
 		rego.EvalResolver(inventoryRef, pol.inventories.of(p.Index)),
 		rego.EvalResolver(namespaceRef, constant{ast.String(p.Object.Namespace)}),
+		rego.EvalExternalCancel(cancel),
 	)
+	timer.Stop()
 	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if cancel.Cancelled() {
 			p.Fail("policy %s did not finish within %s", pol.rule.Origin, EvalTimeout)
 			return
 		}
