@@ -50,6 +50,7 @@ var EvalTimeout = 2 * time.Second
 // module is one parsed .rego file.
 type module struct {
 	file string
+	src  []byte
 	ast  *ast.Module
 	// user is false for the embedded policies.
 	user bool
@@ -90,7 +91,7 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 			errs.add(err)
 			return nil
 		}
-		mods = append(mods, &module{file: m.Package.Location.File, ast: m})
+		mods = append(mods, &module{file: m.Package.Location.File, src: src, ast: m})
 		return nil
 	})
 	if err != nil {
@@ -99,8 +100,7 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 	builtinSrc := map[string]*module{}
 	builtinPkg := map[string]string{}
 	for _, m := range mods {
-		src, _ := builtin.ReadFile(strings.TrimPrefix(m.file, "policies/"))
-		builtinSrc[string(src)] = m
+		builtinSrc[string(m.src)] = m
 		builtinPkg[m.ast.Package.Path.String()] = m.file
 	}
 	files, err := regoFiles(paths, withTests)
