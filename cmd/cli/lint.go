@@ -85,8 +85,9 @@ func newLintCommand(s Streams) *cobra.Command {
 			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered in-process like\n" +
 			"`helm template`, with no cluster and no network) or - for standard input; no PATH means the current\n" +
 			"directory.\n\n" +
-			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error or input\n" +
-			"that could not be read or parsed (the report is still written).",
+			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a policy\n" +
+			"that does not load or fails while it runs, or input that could not be read or parsed (the report is\n" +
+			"still written).",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runLint(s, o, args)
 		},
