@@ -38,7 +38,9 @@ type Input struct {
 	// Problems are the file and document problems; field problems stay with
 	// their objects (see Object.Problems).
 	Problems []Problem
-	Files    int
+	// Directives are the suppression comments of the input.
+	Directives []Directive
+	Files      int
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -52,6 +54,9 @@ type Loader struct {
 	Limits Limits
 	// Helm is how Helm charts are rendered.
 	Helm HelmOptions
+	// Exclude, when set, leaves out the files and directories it matches,
+	// whether named or found while walking.
+	Exclude func(path string) bool
 }
 
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
@@ -62,8 +67,33 @@ type Loader struct {
 // Documents are parsed on all CPUs.
 func (l *Loader) Load(paths []string) *Input {
 	in := &Input{}
+	l.load(in, paths, false)
+	return in
+}
+
+// LoadContext adds the objects of the paths to the input as context: they
+// take part in references but are not checked. A file already in the input
+// is not read again, so an object in both counts once, as checked. Problems
+// of context files are not reported: the run does not lint them.
+func (l *Loader) LoadContext(in *Input, paths []string) {
+	l.load(in, paths, true)
+}
+
+func (l *Loader) load(in *Input, paths []string, context bool) {
 	var chunks []chunk
-	for _, src := range l.expand(paths, in) {
+	target := in
+	if context {
+		target = &Input{} // problems and counts of context are dropped
+	}
+	seen := map[string]bool{}
+	for _, o := range in.Objects {
+		seen[absPath(o.File)] = true
+	}
+	for _, src := range l.expand(paths, target) {
+		if context && seen[absPath(src.name)] {
+			continue
+		}
+		seen[absPath(src.name)] = true
 		f := src.name
 		var data []byte
 		var err error
@@ -74,10 +104,10 @@ func (l *Loader) Load(paths []string) *Input {
 		}
 		if err != nil {
 			// A problem with the whole file has no line.
-			in.Problems = append(in.Problems, Problem{Position: Position{File: f}, Message: err.Error()})
+			target.Problems = append(target.Problems, Problem{Position: Position{File: f}, Message: err.Error()})
 			continue
 		}
-		in.Files++
+		target.Files++
 		chunks = append(chunks, splitDocuments(f, data)...)
 	}
 
@@ -100,10 +130,28 @@ func (l *Loader) Load(paths []string) *Input {
 	wg.Wait()
 
 	for _, r := range results {
+		for _, o := range r.objects {
+			o.Context = context
+		}
+		for i := range r.directives {
+			r.directives[i].Context = context
+		}
 		in.Objects = append(in.Objects, r.objects...)
-		in.Problems = append(in.Problems, r.problems...)
+		in.Directives = append(in.Directives, r.directives...)
+		target.Problems = append(target.Problems, r.problems...)
 	}
-	return in
+}
+
+// absPath is a path made absolute, for telling files apart; standard input
+// and charts' names are kept as they are.
+func absPath(name string) string {
+	if name == StdinName {
+		return name
+	}
+	if abs, err := filepath.Abs(name); err == nil {
+		return abs
+	}
+	return name
 }
 
 // limits are the loader's limits, each one left zero taking its default.
@@ -147,6 +195,9 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 			files = append(files, input{name: StdinName})
 			continue
 		}
+		if l.Exclude != nil && l.Exclude(p) {
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			in.Problems = append(in.Problems, Problem{Position: Position{File: p}, Message: "cannot read: " + errors.Unwrap(err).Error()})
@@ -170,6 +221,12 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				in.Problems = append(in.Problems, Problem{Position: Position{File: path}, Message: "cannot read: " + err.Error()})
+				return nil
+			}
+			if path != root && l.Exclude != nil && l.Exclude(path) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if d.IsDir() {
@@ -200,11 +257,13 @@ type chunk struct {
 	text       []byte
 	lineOffset int // lines of the file before the chunk
 	source     string
+	json       bool
 }
 
 type chunkResult struct {
-	objects  []*Object
-	problems []Problem
+	objects    []*Object
+	problems   []Problem
+	directives []Directive
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -218,7 +277,7 @@ func splitDocuments(file string, data []byte) []chunk {
 	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		// Outside strings, a tab in JSON is only whitespace, which YAML
 		// does not allow for indentation; inside strings it must be escaped.
-		return []chunk{{file: file, text: bytes.ReplaceAll(data, []byte("\t"), []byte(" "))}}
+		return []chunk{{file: file, text: bytes.ReplaceAll(data, []byte("\t"), []byte(" ")), json: true}}
 	}
 	var chunks []chunk
 	start, startLine, line := 0, 0, 0
@@ -295,6 +354,7 @@ var yamlParserProblems = map[string]bool{
 // parse turns one document into objects.
 func (l *Loader) parse(c chunk) chunkResult {
 	var r chunkResult
+	r.directives = scanDirectives(c)
 	lim := l.limits()
 	problem := func(line, col int, msg string) {
 		r.problems = append(r.problems, Problem{Position: Position{File: c.file, Line: line + c.lineOffset, Column: max(col, 1)}, Message: msg})

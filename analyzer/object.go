@@ -31,6 +31,9 @@ type Object struct {
 	// Typed is the k8s.io/api value for known kinds (for example
 	// *corev1.Pod), decoded as far as the field types allow; nil otherwise.
 	Typed runtime.Object
+	// Context is set for objects loaded only to resolve references
+	// (--context): rules do not check them and nothing is reported on them.
+	Context bool
 
 	podSpec    *PodSpec
 	node       *yaml.Node
@@ -60,6 +63,31 @@ func (r Ref) String() string {
 		return r.Kind + " " + r.Name
 	}
 	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// Lines returns the first and last line of the object in its file.
+func (o *Object) Lines() (first, last int) {
+	first = o.lineOffset + 1
+	if n := deref(o.node); n != nil {
+		first = n.Line + o.lineOffset
+	}
+	last = first
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || depth > 10000 {
+			return
+		}
+		l := n.Line + o.lineOffset
+		if n.Kind == yaml.ScalarNode && isBlockScalar(n) {
+			l += strings.Count(strings.TrimRight(n.Value, "\n"), "\n") + 1
+		}
+		last = max(last, l)
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(deref(o.node), 0)
+	return first, last
 }
 
 // Lookup returns the raw value at a field path.

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -30,6 +31,9 @@ type Rule struct {
 	// built-in Go rule, "rego" for a built-in policy, the file of a user
 	// policy.
 	Origin string
+	// NonDefault rules run only when the configuration enables them, like
+	// staticcheck's non-default checks.
+	NonDefault bool
 	// Kinds limits the objects the rule receives; empty means all.
 	Kinds []string
 	// Check inspects one object and reports through the pass. It must be
@@ -100,6 +104,15 @@ spec:
 	Tags: []string{"correctness"},
 }
 
+// FrameworkRules are the rules the framework reports itself, first in every
+// catalog.
+func FrameworkRules() []*Rule { return []*Rule{InvalidManifest, InvalidSuppression, UnusedSuppression} }
+
+// IsFramework reports whether the rule is one of the framework's.
+func (r *Rule) IsFramework() bool {
+	return r == InvalidManifest || r == InvalidSuppression || r == UnusedSuppression
+}
+
 // Registry is the catalog of one run: framework rules, built-in Go rules and
 // Rego policies, built-in and user supplied, in one list.
 type Registry struct {
@@ -117,7 +130,7 @@ var (
 func NewRegistry(rules ...*Rule) (*Registry, error) {
 	reg := &Registry{byKey: map[string]*Rule{}}
 	var errs []string
-	for _, r := range append([]*Rule{InvalidManifest}, rules...) {
+	for _, r := range append(FrameworkRules(), rules...) {
 		if err := Validate(r); err != nil {
 			errs = append(errs, err.Error())
 			continue
@@ -175,6 +188,42 @@ func Validate(r *Rule) error {
 
 // Rules returns the catalog in order: framework rules, then as given.
 func (reg *Registry) Rules() []*Rule { return reg.rules }
+
+// Off lists the rules that do not run: non-default rules, unless named in
+// enable, and every rule named in disable (IDs or slugs). Unknown names are
+// an error; TL001 cannot be turned off, since it is how input errors show.
+func (reg *Registry) Off(disable, enable []string) (map[*Rule]bool, error) {
+	off := map[*Rule]bool{}
+	for _, r := range reg.rules {
+		if r.NonDefault {
+			off[r] = true
+		}
+	}
+	for _, list := range []struct {
+		names []string
+		on    bool
+	}{{enable, true}, {disable, false}} {
+		for _, name := range list.names {
+			r := reg.Lookup(name)
+			if r == nil {
+				msg := fmt.Sprintf("unknown rule %q", name)
+				if sug := reg.suggest(name); sug != "" {
+					msg += fmt.Sprintf(" (did you mean %q?)", sug)
+				}
+				return nil, errors.New(msg)
+			}
+			if r == InvalidManifest && !list.on {
+				return nil, fmt.Errorf("rule %s %s cannot be disabled: it reports input that could not be read", r.ID, r.Slug)
+			}
+			if list.on {
+				delete(off, r)
+			} else {
+				off[r] = true
+			}
+		}
+	}
+	return off, nil
+}
 
 // Lookup finds a rule by ID or slug, case-insensitively.
 func (reg *Registry) Lookup(idOrSlug string) *Rule {

@@ -22,8 +22,8 @@ func TestNewRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	rules := reg.Rules()
-	if len(rules) != 3 || rules[0] != InvalidManifest || rules[1] != a || rules[2] != b {
-		t.Errorf("catalog order %v, want TL001 then the rules as given", rules)
+	if len(rules) != 5 || rules[0] != InvalidManifest || rules[1] != InvalidSuppression || rules[2] != UnusedSuppression || rules[3] != a || rules[4] != b {
+		t.Errorf("catalog order %v, want TL001, TL002, TL003 then the rules as given", rules)
 	}
 	for key, want := range map[string]*Rule{
 		"TL901": a, "tl901": a, " first-rule ": a, "FIRST-RULE": a,

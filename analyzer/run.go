@@ -12,10 +12,42 @@ import (
 type Settings struct {
 	// MaxTokenExpiration is the longest expirationSeconds TL103 accepts.
 	MaxTokenExpiration int64
+	// AllowedAudiences are the audiences projected tokens may request;
+	// empty allows any.
+	AllowedAudiences []string
 }
 
 // DefaultSettings are the settings of a run without configuration.
 var DefaultSettings = Settings{MaxTokenExpiration: 86400}
+
+// Options are how a run checks and reports: its settings, the rules it runs
+// and their severities, and what it suppresses or leaves out.
+type Options struct {
+	Settings Settings
+	// Off are the rules that do not run (a framework rule's findings are
+	// dropped instead). Rules that are not on by default must be enabled by
+	// leaving them out of Off: see Registry.Selection.
+	Off map[*Rule]bool
+	// Severity overrides rules' default severities.
+	Severity map[*Rule]Severity
+	// Root is the directory fingerprints name files relative to: the
+	// repository root. Empty means the working directory.
+	Root string
+	// Baseline suppresses the findings it holds.
+	Baseline *Baseline
+	// Changes, when set, limits the report to findings on changed lines or
+	// in changed objects (--new-from-rev).
+	Changes Changes
+}
+
+// Changes tells which lines of the input changed (since a git revision).
+type Changes interface {
+	// Lines reports whether a line from first to last (1-based,
+	// inclusive) of the file changed.
+	Lines(file string, first, last int) bool
+	// Under reports whether a file at or beneath the directory changed.
+	Under(dir string) bool
+}
 
 // Finding is one problem found at one position.
 type Finding struct {
@@ -32,6 +64,14 @@ type Finding struct {
 	// field, in words that do not change when lines move: the script line
 	// a ReportLine finding is about. Empty for most findings.
 	Detail string
+	// Suppression is set when the finding is suppressed: it is reported,
+	// marked, but does not count for the exit code.
+	Suppression *Suppression
+	// Fingerprint identifies the finding across runs while lines move
+	// (see Fingerprint).
+	Fingerprint string
+
+	obj *Object
 }
 
 // Pass is what a rule sees of one object. Rules report; they never print,
@@ -68,7 +108,7 @@ func (p *Pass) Fail(format string, args ...any) {
 
 func newFinding(r *Rule, o *Object, path, msg string) Finding {
 	pos, _ := o.Locate(path)
-	return Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: path}
+	return Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: path, obj: o}
 }
 
 // Report is the result of a run.
@@ -81,16 +121,41 @@ type Report struct {
 	Problems []Problem
 	Files    int
 	Objects  int
+	// Baseline is the baseline file of the run, if any, and BaselineFixed
+	// the number of its entries that match no finding any more.
+	Baseline      string
+	BaselineFixed int
+	// Unchanged counts the findings left out because their lines and
+	// objects did not change (Options.Changes).
+	Unchanged int
 }
 
+// Counts reports whether the finding counts for the exit code.
+func (f *Finding) Counts() bool { return f.Suppression == nil }
+
 // Run checks every object of the input with every rule of the registry, on
-// all CPUs. Input problems become TL001 findings, except a field problem on a
-// field a rule reported: that rule owns the field, and its finding says more.
+// all CPUs, with the settings and nothing else configured.
 func Run(in *Input, reg *Registry, settings Settings) *Report {
+	return RunWith(in, reg, Options{Settings: settings})
+}
+
+// RunWith checks every object of the input with the rules of the registry
+// that are on, on all CPUs. Input problems become TL001 findings, except a
+// field problem on a field a rule reported: that rule owns the field, and its
+// finding says more. Context objects take part in references but are not
+// checked. Then it overrides severities, applies suppressions and the
+// baseline, and leaves out unchanged findings.
+func RunWith(in *Input, reg *Registry, opts Options) *Report {
 	ix := NewIndex(in.Objects)
-	rep := &Report{Files: in.Files, Objects: len(in.Objects), Problems: slices.Clone(in.Problems)}
+	rep := &Report{Files: in.Files, Problems: slices.Clone(in.Problems)}
 	perObject := make([][]Finding, len(in.Objects))
 	failures := make([][]Problem, len(in.Objects))
+	rules := make([]*Rule, 0, len(reg.rules))
+	for _, r := range reg.rules {
+		if r.Check != nil && !opts.Off[r] {
+			rules = append(rules, r)
+		}
+	}
 
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -99,12 +164,14 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				perObject[i], failures[i] = check(in.Objects[i], ix, reg, &settings)
+				perObject[i], failures[i] = check(in.Objects[i], ix, rules, &opts.Settings)
 			}
 		}()
 	}
-	for i := range in.Objects {
-		work <- i
+	for i, o := range in.Objects {
+		if !o.Context {
+			work <- i
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -112,12 +179,38 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 	for _, p := range in.Problems {
 		rep.Findings = append(rep.Findings, Finding{Rule: InvalidManifest, Severity: InvalidManifest.Severity, Message: p.Message, Position: p.Position})
 	}
+	directives := slices.Clone(in.Directives)
 	for i, o := range in.Objects {
+		directives = append(directives, annotationDirectives(o)...)
+		if o.Context {
+			continue
+		}
+		rep.Objects++
 		rep.Findings = append(rep.Findings, perObject[i]...)
 		rep.Problems = append(rep.Problems, o.problems...)
 		rep.Problems = append(rep.Problems, failures[i]...)
 	}
+	rep.Findings = append(rep.Findings, suppress(rep.Findings, directives, reg, opts.Off)...)
+	if len(opts.Off) > 0 {
+		// Framework rules have no Check to skip: their findings go.
+		rep.Findings = slices.DeleteFunc(rep.Findings, func(f Finding) bool { return opts.Off[f.Rule] })
+	}
+	for i := range rep.Findings {
+		if sev, ok := opts.Severity[rep.Findings[i].Rule]; ok {
+			rep.Findings[i].Severity = sev
+		}
+	}
 	SortFindings(rep.Findings)
+	fingerprint(rep.Findings, opts.Root)
+	if opts.Baseline != nil {
+		rep.Baseline = opts.Baseline.File
+		rep.BaselineFixed = opts.Baseline.apply(rep.Findings)
+	}
+	if opts.Changes != nil {
+		n := len(rep.Findings)
+		rep.Findings = slices.DeleteFunc(rep.Findings, func(f Finding) bool { return !changed(f, opts.Changes) })
+		rep.Unchanged = n - len(rep.Findings)
+	}
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(a.Position.File, b.Position.File), cmp.Compare(a.Position.Line, b.Position.Line),
 			cmp.Compare(a.Position.Column, b.Position.Column))
@@ -125,11 +218,31 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 	return rep
 }
 
-func check(o *Object, ix *Index, reg *Registry, settings *Settings) ([]Finding, []Problem) {
+// changed reports whether a finding's line or object changed. A finding in a
+// Helm chart (whose lines count lines of the rendered stream) or about a file
+// as a whole changed when a file of the chart, or the file, did; standard
+// input always did.
+func changed(f Finding, c Changes) bool {
+	file := f.Position.File
+	switch {
+	case file == StdinName:
+		return true
+	case f.Position.Line == 0 || f.Source != "" && isDir(file):
+		return c.Under(file)
+	case c.Lines(file, f.Position.Line, max(f.Position.Line, f.Position.EndLine)):
+		return true
+	case f.obj != nil:
+		first, last := f.obj.Lines()
+		return c.Lines(file, first, last)
+	}
+	return false
+}
+
+func check(o *Object, ix *Index, rules []*Rule, settings *Settings) ([]Finding, []Problem) {
 	var findings []Finding
 	var failures []Problem
-	for _, r := range reg.rules {
-		if r.Check == nil || !r.Applies(o.Kind) {
+	for _, r := range rules {
+		if !r.Applies(o.Kind) {
 			continue
 		}
 		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, findings: &findings, failures: &failures}

@@ -34,6 +34,9 @@ type GitHub struct{ opts Options }
 func (p *GitHub) Print(w io.Writer, rep *analyzer.Report) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range rep.Findings {
+		if !f.Counts() {
+			continue // accepted: the review already happened
+		}
 		pl := placeOf(f.Position, f.Source)
 		cmd := "warning"
 		switch f.Severity {

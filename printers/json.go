@@ -37,8 +37,19 @@ type jsonFinding struct {
 	Template          string       `json:"template,omitempty"`
 	Object            analyzer.Ref `json:"object"`
 	Path              string       `json:"path"`
+	Fingerprint       string       `json:"fingerprint"`
 	Suppressed        bool         `json:"suppressed"`
+	SuppressionKind   string       `json:"suppressionKind,omitempty"`
 	SuppressionReason string       `json:"suppressionReason,omitempty"`
+	Suppression       *jsonSuppr   `json:"suppression,omitempty"`
+}
+
+// jsonSuppr is where a suppression is written.
+type jsonSuppr struct {
+	Via    string `json:"via"`
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
 }
 
 type jsonError struct {
@@ -57,6 +68,13 @@ type jsonSummary struct {
 	Notes    int `json:"notes"`
 	// InputErrors counts the entries of "errors".
 	InputErrors int `json:"inputErrors"`
+	// Suppressed counts the suppressed findings, which the counts above
+	// leave out.
+	Suppressed int `json:"suppressed"`
+	// BaselineFixed counts the baseline's entries that match no finding.
+	BaselineFixed int `json:"baselineFixed,omitempty"`
+	// Unchanged counts findings left out by --new-from-rev.
+	Unchanged int `json:"unchanged,omitempty"`
 }
 
 // Print writes the report.
@@ -67,19 +85,25 @@ func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
 		Errors:   make([]jsonError, 0, len(rep.Problems)),
 	}
 	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
+		jf := jsonFinding{
 			RuleID: f.Rule.ID, Slug: f.Rule.Slug, Severity: f.Severity.String(), Message: f.Message,
 			File: p.opts.relPath(f.Position.File), Line: f.Position.Line, Column: f.Position.Column,
 			EndLine: f.Position.EndLine, EndColumn: f.Position.EndColumn, Template: f.Source,
-			Object: f.Object, Path: f.Path,
-		})
+			Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint,
+		}
+		if s := f.Suppression; s != nil {
+			jf.Suppressed, jf.SuppressionKind, jf.SuppressionReason = true, s.Kind, s.Reason
+			jf.Suppression = &jsonSuppr{Via: s.Via, File: p.opts.relPath(s.Position.File), Line: s.Position.Line, Column: s.Position.Column}
+		}
+		out.Findings = append(out.Findings, jf)
 	}
 	for _, e := range rep.Problems {
 		out.Errors = append(out.Errors, jsonError{File: p.opts.relPath(e.Position.File), Line: e.Position.Line, Column: e.Position.Column, Message: e.Message})
 	}
 	c := countFindings(rep.Findings)
-	out.Summary = jsonSummary{Files: rep.Files, Objects: rep.Objects, Findings: len(rep.Findings),
-		Errors: c.errors, Warnings: c.warnings, Notes: c.notes, InputErrors: len(rep.Problems)}
+	out.Summary = jsonSummary{Files: rep.Files, Objects: rep.Objects, Findings: c.findings(),
+		Errors: c.errors, Warnings: c.warnings, Notes: c.notes, InputErrors: len(rep.Problems),
+		Suppressed: c.suppressed, BaselineFixed: rep.BaselineFixed, Unchanged: rep.Unchanged}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

@@ -30,10 +30,25 @@ type Options struct {
 	// SARIFRoot is the directory SARIF artifact URIs are relative to
 	// (%SRCROOT%): the repository root. Empty means BaseDir.
 	SARIFRoot string
+	// ShowSuppressed makes the text format list suppressed findings too.
+	ShowSuppressed bool
 }
 
 // Names lists the formats New knows.
 func Names() []string { return []string{"text", "json", "sarif", "github"} }
+
+// suppressedBy says what suppressed a finding, for people: "comment at
+// deploy/web.yaml:12: the operator calls the API".
+func (o Options) suppressedBy(s *analyzer.Suppression) string {
+	where := o.relPath(s.Position.File)
+	if s.Position.Line > 0 {
+		where = fmt.Sprintf("%s:%d", where, s.Position.Line)
+	}
+	if s.Via == "baseline" {
+		return "baseline " + where
+	}
+	return fmt.Sprintf("%s at %s: %s", s.Via, where, s.Reason)
+}
 
 // New returns the printer for a format name.
 func New(name string, opts Options) (Printer, error) {
@@ -46,6 +61,8 @@ func New(name string, opts Options) (Printer, error) {
 		return &SARIF{opts}, nil
 	case "github":
 		return &GitHub{opts}, nil
+	case "baseline":
+		return &BaselineWriter{opts}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", name, strings.Join(Names(), ", "))
 }
@@ -76,12 +93,19 @@ func (o Options) rootPath(name string) string {
 	return o.relPath(name)
 }
 
-// counts tallies findings by severity.
-type counts struct{ errors, warnings, notes int }
+// counts tallies the findings that count, by severity, and the suppressed
+// ones.
+type counts struct{ errors, warnings, notes, suppressed int }
+
+func (c counts) findings() int { return c.errors + c.warnings + c.notes }
 
 func countFindings(fs []analyzer.Finding) counts {
 	var c counts
 	for _, f := range fs {
+		if !f.Counts() {
+			c.suppressed++
+			continue
+		}
 		switch f.Severity {
 		case analyzer.SeverityError:
 			c.errors++

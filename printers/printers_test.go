@@ -305,7 +305,7 @@ func TestSARIFCatalogAndResults(t *testing.T) {
 			if f, err := strconv.ParseFloat(s, 64); err != nil || f < 0.1 || f > 10 {
 				t.Errorf("%s security-severity %v is not a string number in 0.1..10", r.ID, sev)
 			}
-		} else if r.ID != "TL001" && r.ID != "TL002" {
+		} else if !r.IsFramework() {
 			t.Errorf("%s has no security-severity", r.ID)
 		}
 	}
@@ -340,8 +340,8 @@ func TestSARIFCatalogAndResults(t *testing.T) {
 				t.Errorf("result %d: logical locations %+v for %v", i, loc.LogicalLocations, f.Object)
 			}
 		}
-		if res.PartialFingerprints["tokenlint/v1"] == "" {
-			t.Errorf("result %d has no tokenlint/v1 fingerprint", i)
+		if res.PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion] == "" {
+			t.Errorf("result %d has no tokenlint fingerprint", i)
 		}
 	}
 	inv := run.Invocations[0]
@@ -426,7 +426,7 @@ func TestSARIFFingerprintsSurviveMovedLines(t *testing.T) {
 		if la.StartLine != want {
 			t.Errorf("%s: line %d before, %d after, want %d", b[i].RuleID, lb.StartLine, la.StartLine, want)
 		}
-		if fb, fa := b[i].PartialFingerprints["tokenlint/v1"], a[i].PartialFingerprints["tokenlint/v1"]; fb != fa {
+		if fb, fa := b[i].PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion], a[i].PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion]; fb != fa {
 			t.Errorf("%s at line %d: fingerprint %s became %s when lines moved", b[i].RuleID, lb.StartLine, fb, fa)
 		}
 	}
@@ -446,7 +446,7 @@ func TestSARIFFingerprintsOfDistinctFindingsDiffer(t *testing.T) {
 	seen := map[string]int{}
 	results := log.Runs[0].Results
 	for i, r := range results {
-		fp := r.PartialFingerprints["tokenlint/v1"]
+		fp := r.PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion]
 		if j, dup := seen[fp]; dup {
 			t.Errorf("results %d and %d share the fingerprint %s:\n%+v\n%+v", j, i, fp, results[j], r)
 		}
@@ -630,6 +630,8 @@ func TestSARIFUserPolicies(t *testing.T) {
 	}
 	want := map[string]struct{ sev, help string }{
 		"TL001": {"", "https://github.com/tokenlint/tokenlint/blob/main/README.md#tl001-invalid-manifest"},
+		"TL002": {"", "https://github.com/tokenlint/tokenlint/blob/main/README.md#tl002-invalid-suppression"},
+		"TL003": {"", "https://github.com/tokenlint/tokenlint/blob/main/README.md#tl003-unused-suppression"},
 		"ACME1": {"7.0", "https://acme.example/policies#acme1"},
 		"ACME2": {"5.0", ""},
 		"ACME3": {"2.0", ""},
@@ -676,7 +678,7 @@ func TestSARIFFingerprintsFollowTheirFinding(t *testing.T) {
 			if r.RuleID == "TL302" {
 				for _, v := range []string{`"A"`, `"B"`} {
 					if strings.Contains(r.Message.Text, "variable "+v) {
-						out[v] = r.PartialFingerprints["tokenlint/v1"]
+						out[v] = r.PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion]
 					}
 				}
 			}

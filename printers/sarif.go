@@ -42,14 +42,18 @@ package printers
 //
 // Other. GitHub keeps at most 25,000 results a run and shows the 5,000 most
 // severe. toolExecutionNotifications never become alerts, which is why input
-// errors are results of TL001 as well. Findings carry no suppression yet, so
-// no result has suppressions (GitHub would ignore them: alerts are dismissed
-// in its UI).
+// errors are results of TL001 as well.
+//
+// Suppressions. A suppressed finding is a result with suppressions: kind
+// "inSource" (a comment or an annotation) with its justification and
+// location, or "external" (the baseline), status "accepted". GitHub's SARIF
+// documentation does not say that code scanning reads suppressions; the
+// advanced-security/dismiss-alerts action exists to dismiss the alerts of
+// suppressed results after an upload, and the Multitool's GitHub rules
+// accept them.
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,7 +79,7 @@ const (
 	// sarifFingerprintKey names our partialFingerprints entry. Bump the
 	// version if what goes into the hash changes: GitHub would otherwise
 	// close every alert and open it again under a new fingerprint.
-	sarifFingerprintKey = "tokenlint/v1"
+	sarifFingerprintKey = "tokenlint/" + analyzer.FingerprintVersion
 )
 
 // sarifRuleRank is what GitHub ranks a rule's alerts by. security-severity
@@ -92,6 +96,7 @@ const (
 //	TL102  2.0    low     too short an expiration: the API server rejects it, so it never deploys
 //	TL001  none           invalid input is not a vulnerability (GitHub shows the level instead)
 //	TL002  none           a malformed suppression is not a vulnerability
+//	TL003  none           nor is a suppression that suppresses nothing
 //
 // Rules missing from the table (user Rego policies, rules added later) are
 // scored by their default severity: error 7.0, warning 5.0, note 2.0.
@@ -104,6 +109,7 @@ const (
 var sarifRuleRank = map[string]struct{ securitySeverity, precision string }{
 	"TL001": {"", "very-high"},
 	"TL002": {"", "very-high"},
+	"TL003": {"", "very-high"},
 	"TL101": {"6.5", "very-high"},
 	"TL102": {"2.0", "very-high"},
 	"TL103": {"5.5", "very-high"},
@@ -211,7 +217,6 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 		addRule(f.Rule)
 	}
 
-	fp := newFingerprinter()
 	for _, f := range rep.Findings {
 		pl := placeOf(f.Position, f.Source)
 		result := sarif.NewRuleResult(f.Rule.ID).
@@ -223,11 +228,16 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 			location.AddLogicalLocation(sarifObject(f.Object))
 		}
 		result.AddLocation(location)
-		uri := ""
-		if al := location.PhysicalLocation.ArtifactLocation; al.URI != nil {
-			uri = *al.URI
+		if f.Fingerprint != "" {
+			result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: f.Fingerprint})
 		}
-		fp.add(result, f, uri)
+		if s := f.Suppression; s != nil {
+			sup := sarif.NewSuppression().WithKind(s.Kind).WithStatus("accepted").WithJustification(p.opts.suppressedBy(s))
+			if s.Kind == "inSource" {
+				sup.WithJustification(s.Reason).WithLocation(loc.location(placeOf(s.Position, f.Source)))
+			}
+			result.AddSuppression(sup)
+		}
 		props := sarif.NewPropertyBag()
 		if f.Path != "" {
 			props.Add("path", f.Path)
@@ -403,29 +413,6 @@ func escapeURIPath(p string) string {
 		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
 	}
 	return strings.Join(segs, "/")
-}
-
-// fingerprinter computes partialFingerprints: a hash of the rule, the file,
-// the object and field the finding is about, and what tells it apart from
-// other findings of its rule on that field (the script line of a TL302
-// finding; the message of a policy's, which is all a policy says), never of
-// its line: a line moves when text is added above it. Go rules' messages are
-// left out, since they may quote another object's position. Findings that
-// share all of these are numbered in report order.
-type fingerprinter struct{ seen map[string]int }
-
-func newFingerprinter() *fingerprinter { return &fingerprinter{seen: map[string]int{}} }
-
-func (fp *fingerprinter) add(r *sarif.Result, f analyzer.Finding, uri string) {
-	detail := f.Detail
-	if f.Rule.Origin != "" { // a Rego policy
-		detail += "\x00" + f.Message
-	}
-	key := strings.Join([]string{f.Rule.ID, uri, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path, detail}, "\x00")
-	n := fp.seen[key]
-	fp.seen[key] = n + 1
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
-	r.WithPartialFingerprints(map[string]string{sarifFingerprintKey: hex.EncodeToString(sum[:16])})
 }
 
 // pruneSARIF removes what go-sarif writes for properties we never set:

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -34,6 +35,9 @@ func (p *Text) paint(color, s string) string {
 func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range rep.Findings {
+		if !f.Counts() && !p.opts.ShowSuppressed {
+			continue
+		}
 		sev := f.Severity.String()
 		switch f.Severity {
 		case analyzer.SeverityError:
@@ -50,9 +54,12 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 		if f.Source != "" {
 			fmt.Fprintf(bw, " (template %s)", f.Source)
 		}
+		if f.Suppression != nil {
+			fmt.Fprintf(bw, " (suppressed by %s)", p.opts.suppressedBy(f.Suppression))
+		}
 		bw.WriteByte('\n')
 	}
-	fmt.Fprintln(bw, summary(rep))
+	fmt.Fprintln(bw, summary(rep, p.opts))
 	return bw.Flush()
 }
 
@@ -65,23 +72,38 @@ func (p *Text) location(pos analyzer.Position) string {
 	return fmt.Sprintf("%s:%d:%d", p.opts.relPath(pos.File), pos.Line, pos.Column)
 }
 
-func summary(rep *analyzer.Report) string {
+func summary(rep *analyzer.Report, opts Options) string {
 	c := countFindings(rep.Findings)
 	scope := fmt.Sprintf("%s, %s", plural(rep.Objects, "object"), plural(rep.Files, "file"))
-	if len(rep.Findings) == 0 {
-		return "no problems in " + scope
+	s := "no problems in " + scope
+	if c.findings() > 0 {
+		s = fmt.Sprintf("%s (%s, %s, %s) in %s", plural(c.findings(), "problem"),
+			plural(c.errors, "error"), plural(c.warnings, "warning"), plural(c.notes, "note"), scope)
 	}
-	s := fmt.Sprintf("%s (%s, %s, %s) in %s", plural(len(rep.Findings), "problem"),
-		plural(c.errors, "error"), plural(c.warnings, "warning"), plural(c.notes, "note"), scope)
 	if n := len(rep.Problems); n > 0 {
 		s += fmt.Sprintf("; %s in the input", plural(n, "error"))
+	}
+	if c.suppressed > 0 {
+		s += fmt.Sprintf("; %d suppressed", c.suppressed)
+		if !opts.ShowSuppressed {
+			s += " (--show-suppressed lists them)"
+		}
+	}
+	if rep.Baseline != "" {
+		s += fmt.Sprintf("; %s of the baseline fixed", plural(rep.BaselineFixed, "entry"))
+	}
+	if rep.Unchanged > 0 {
+		s += fmt.Sprintf("; %d on unchanged lines not shown", rep.Unchanged)
 	}
 	return s
 }
 
 func plural(n int, word string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return fmt.Sprintf("1 %s", word)
+	case strings.HasSuffix(word, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(word, "y"))
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -174,7 +174,7 @@ func exitFor(rep *analyzer.Report, failOn analyzer.Severity) error {
 		return &exitError{code: ExitError}
 	}
 	for _, f := range rep.Findings {
-		if f.Severity >= failOn {
+		if f.Counts() && f.Severity >= failOn {
 			return &exitError{code: ExitFindings}
 		}
 	}

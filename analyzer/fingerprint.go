@@ -1,0 +1,72 @@
+package analyzer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// FingerprintVersion names the fingerprint scheme. SARIF writes fingerprints
+// under "tokenlint/" + FingerprintVersion, and baselines record it. Bump it
+// when what goes into the hash changes: GitHub would otherwise close every
+// alert and open it again under a new fingerprint, and baselines would match
+// nothing without saying why.
+const FingerprintVersion = "v2"
+
+// fingerprint sets every finding's Fingerprint: a hash of the rule, the file
+// (relative to root, with forward slashes) and the template it was rendered
+// from, the object and field the finding is about, and what tells it apart
+// from other findings of its rule on that field (the script line of a TL302
+// finding; the message of a policy's, which is all a policy says), never of
+// its line: a line moves when text is added above it. Go rules' messages are
+// left out, since they may quote another object's position. Findings that
+// share all of these are numbered in report order, so findings must be
+// sorted first.
+func fingerprint(findings []Finding, root string) {
+	if root == "" {
+		root, _ = os.Getwd()
+	}
+	seen := map[string]int{}
+	rel := map[string]string{}
+	for i := range findings {
+		f := &findings[i]
+		file, ok := rel[f.Position.File]
+		if !ok {
+			file = relativeTo(root, f.Position.File)
+			rel[f.Position.File] = file
+		}
+		detail := f.Detail
+		if f.Rule.Origin != "" { // a Rego policy
+			detail += "\x00" + f.Message
+		}
+		key := strings.Join([]string{f.Rule.ID, file, f.Source, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path, detail}, "\x00")
+		n := seen[key]
+		seen[key] = n + 1
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
+		f.Fingerprint = hex.EncodeToString(sum[:16])
+	}
+}
+
+// relativeTo is name relative to root with forward slashes when it lies
+// beneath root, else its absolute path; standard input keeps its name.
+func relativeTo(root, name string) string {
+	if name == "" || name == StdinName {
+		return name
+	}
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return filepath.ToSlash(name)
+	}
+	if r, err := filepath.Rel(root, abs); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
+}
+
+func isDir(name string) bool {
+	info, err := os.Stat(name)
+	return err == nil && info.IsDir()
+}
