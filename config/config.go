@@ -347,7 +347,7 @@ func (d *decoder) object(n *yaml.Node, ks []key, prefix string, c *Config) {
 			d.unknownKey(p.k, ks, prefix)
 			continue
 		}
-		d.value(k, keyName(prefix, k.name), p.v, c)
+		d.value(k, keyName(prefix, k.name), p.k, p.v, c)
 	}
 }
 
@@ -388,12 +388,12 @@ func findKey(ks []key, name, prefix string) string {
 }
 
 // value decodes the value of one known key.
-func (d *decoder) value(k *key, name string, v *yaml.Node, c *Config) {
+func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 	if r := deref(v); r != nil {
 		v = r
 	}
 	if isNull(v) {
-		d.errorf(v, "%s has no value: give it %s or remove the key", name, k.kind.noun())
+		d.errorf(kn, "%s has no value: give it %s or remove the key", name, k.kind.noun())
 		return
 	}
 	switch name {
@@ -574,7 +574,9 @@ func (d *decoder) keyValues(v *yaml.Node, name string) []KeyValue {
 	for _, p := range d.entries(v, name) {
 		val := deref(p.v)
 		switch {
-		case val.Kind != yaml.ScalarNode || isNull(val):
+		case isNull(val):
+			d.errorf(p.k, "%s.%s has no value: give it a string, number or boolean", name, p.k.Value)
+		case val.Kind != yaml.ScalarNode:
 			hint := ""
 			if val.Kind == yaml.MappingNode {
 				hint = fmt.Sprintf("; write nested keys with dots, as in %s.key", p.k.Value)
