@@ -170,6 +170,10 @@ func TestExamples(t *testing.T) {
 	if err := c.CheckRules(func(s string) bool { return true }, nil); err != nil {
 		t.Error(err)
 	}
+	again, err := parse(t, string(c.Marshal()))
+	if err != nil || string(again.Marshal()) != string(c.Marshal()) {
+		t.Errorf("the examples do not survive Marshal: %v\n%s", err, c.Marshal())
+	}
 }
 
 func TestInit(t *testing.T) {
