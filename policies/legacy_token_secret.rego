@@ -50,7 +50,7 @@ import data.lib.kubernetes
 
 deny contains {"msg": msg, "path": "type"} if {
 	kubernetes.is_token_secret(input)
-	msg := sprintf("Secret %s holds a legacy token%s that never expires: anyone who can read the Secret acts as the ServiceAccount", [secret_name, owner])
+	msg := sprintf("Secret %s holds a legacy token that never expires, so anyone who can read the Secret acts as %s", [secret_name, owner])
 }
 
 # The Secret's name for messages; a generated name is not known yet.
@@ -67,9 +67,9 @@ generate_name := object.get(input, ["metadata", "generateName"], null)
 
 default secret_name := "without a name"
 
-owner := sprintf(" for ServiceAccount %q", [account]) if {
+owner := sprintf("ServiceAccount %q", [account]) if {
 	account := kubernetes.token_secret_account(input)
 	is_string(account)
 }
 
-default owner := ""
+default owner := "its ServiceAccount"

@@ -38,5 +38,5 @@ test_generated_name if {
 test_odd_annotation_still_denied if {
 	secret := json.patch(token_secret, [{"op": "replace", "path": "/metadata/annotations/kubernetes.io~1service-account.name", "value": 5}])
 	some finding in legacy_token_secret.deny with input as secret
-	not contains(finding.msg, "for ServiceAccount")
+	contains(finding.msg, "acts as its ServiceAccount")
 }

@@ -57,6 +57,10 @@ spec:
 	Check: checkAudience,
 }
 
+// audienceWhy says, after a finding's first sentence, what a token without
+// an audience is and how to bind it.
+const audienceWhy = "Without an audience it is issued for the API server's own audience; set audience to its one recipient, such as \"vault\""
+
 func checkAudience(p *analyzer.Pass) {
 	for _, t := range tokenSources(p) {
 		aud, present := t.raw["audience"]
@@ -65,15 +69,15 @@ func checkAudience(p *analyzer.Pass) {
 			if a != "" {
 				continue
 			}
-			p.Report(t.field("audience"), "%s has an empty audience, so it is issued for the API server and any recipient can replay it against the cluster", t.describe())
+			p.Report(t.field("audience"), "%s has an empty audience, so any recipient can replay it against the cluster. %s", t.describe(), audienceWhy)
 		case nil:
 			if present {
-				p.Report(t.field("audience"), "%s has a null audience, so it is issued for the API server and any recipient can replay it against the cluster", t.describe())
+				p.Report(t.field("audience"), "%s has a null audience, so any recipient can replay it against the cluster. %s", t.describe(), audienceWhy)
 				continue
 			}
-			p.Report(t.path, "%s has no audience, so it is issued for the API server and any recipient can replay it against the cluster", t.describe())
+			p.Report(t.path, "%s has no audience, so any recipient can replay it against the cluster. %s", t.describe(), audienceWhy)
 		default:
-			p.Report(t.field("audience"), "%s has audience %v, which is not a string: name the token's recipient, such as \"vault\"", t.describe(), a)
+			p.Report(t.field("audience"), "%s has audience %v, which is not a string, so the API server rejects the manifest. Name the token's recipient, such as \"vault\"", t.describe(), a)
 		}
 	}
 }

@@ -21,7 +21,9 @@ var AutomountedToken = &analyzer.Rule{
 		"else the ServiceAccount's value if set, else true. The ServiceAccount is the one named by " +
 		"`serviceAccountName` (or the deprecated `serviceAccount` when that is empty, or `default`) in the pod's " +
 		"own namespace; tokenlint reads its value when the ServiceAccount is part of the same run, and never " +
-		"takes one from another namespace. The message says which object decided.\n\n" +
+		"takes one from another namespace. When the ServiceAccount is not in the input, tokenlint cannot know what " +
+		"the cluster's ServiceAccount sets and assumes it sets nothing, so the default applies; lint the workload with the " +
+		"ServiceAccount's file to resolve it. The message says which object decided.\n\n" +
 		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
 		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
 		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
@@ -63,7 +65,7 @@ spec:
 	Check: checkAutomountedToken,
 }
 
-const automountAdvice = "the token rotates, so a program that uses it must re-read the file; if the workload never " +
+const automountAdvice = "The token rotates, so a program that uses it must re-read the file; if the workload never " +
 	"calls the API, set automountServiceAccountToken: false on the pod spec or the ServiceAccount"
 
 func checkAutomountedToken(p *analyzer.Pass) {
@@ -74,10 +76,11 @@ func checkAutomountedToken(p *analyzer.Pass) {
 	a := effectiveAutomount(p, ps)
 	switch {
 	case a.podInvalid != nil:
-		p.Report(a.path, "automountServiceAccountToken is %s, not a boolean, so it does not disable the API server token, "+
-			"and the API server rejects the manifest: write false (or true) unquoted", describeValue(a.podInvalid))
+		p.Report(a.path, "automountServiceAccountToken is %s, not a boolean: it does not disable the token, "+
+			"and the API server rejects the manifest. Write false (or true) unquoted", describeValue(a.podInvalid))
 	case a.on:
-		p.Report(a.path, "every container gets an API server token: %s; %s", a.reason, automountAdvice)
+		p.Report(a.path, "every container gets an API server token, so code running in any of them can act as ServiceAccount %q. %s. %s",
+			a.account, a.reason, automountAdvice)
 	}
 }
 
@@ -88,8 +91,11 @@ type automount struct {
 	// path is where a finding about it points: the pod spec's field when
 	// written (even as null), else the object ("").
 	path string
-	// reason says in words which object decided, for messages.
+	// reason says in words which object decided, as a sentence of a
+	// message.
 	reason string
+	// account is the pod's ServiceAccount, as "namespace/name".
+	account string
 	// podInvalid is the pod spec's value when it is not a boolean.
 	podInvalid any
 }
@@ -108,30 +114,29 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 	switch v := raw.(type) {
 	case bool:
 		a.on = v
-		a.reason = fmt.Sprintf("the pod spec sets automountServiceAccountToken: %t", v)
+		a.reason = fmt.Sprintf("The pod spec sets automountServiceAccountToken: %t", v)
+		a.account = serviceAccountRef(p, ps)
 		return a
 	case nil:
 	default:
 		a.podInvalid = v
-		a.reason = fmt.Sprintf("the pod spec's automountServiceAccountToken is %s, not a boolean", describeValue(v))
+		a.reason = fmt.Sprintf("The pod spec's automountServiceAccountToken is %s, not a boolean", describeValue(v))
 		return a
 	}
-	pod := "the pod spec sets no automountServiceAccountToken"
+	pod := "The pod spec sets no automountServiceAccountToken"
 	if written {
-		pod = "the pod spec's automountServiceAccountToken is null"
+		pod = "The pod spec's automountServiceAccountToken is null"
 	}
 
-	name, via := ps.Spec.ServiceAccountName, ""
-	if name == "" && ps.Spec.DeprecatedServiceAccount != "" {
-		name, via = ps.Spec.DeprecatedServiceAccount, " (named by the deprecated serviceAccount field)"
-	}
-	if name == "" {
-		name = "default"
-	}
+	name, via := serviceAccountName(ps)
 	ref := p.Object.Namespace + "/" + name
+	a.account = ref
 	sa := p.Index.Get("", "ServiceAccount", p.Object.Namespace, name)
 	if sa == nil {
-		a.reason = fmt.Sprintf("%s, and there is no ServiceAccount %q in the input, so the default (true) applies", pod, ref)
+		// Only the input is known: the cluster's ServiceAccount may set
+		// anything.
+		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s is not in the input, so tokenlint assumes it sets none and "+
+			"the default (true) applies; lint this workload together with the ServiceAccount's file, or lint with --context PATH to resolve it", pod, ref, via)
 		return a
 	}
 	saValue, saWritten := sa.Lookup("automountServiceAccountToken")
@@ -155,6 +160,26 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 			pod, ref, via, where, describeValue(v))
 	}
 	return a
+}
+
+// serviceAccountName is the name of the pod's ServiceAccount, as the
+// admission controller picks it, and how the pod spec names it (for
+// messages).
+func serviceAccountName(ps analyzer.PodSpec) (name, via string) {
+	name = ps.Spec.ServiceAccountName
+	if name == "" && ps.Spec.DeprecatedServiceAccount != "" {
+		name, via = ps.Spec.DeprecatedServiceAccount, " (named by the deprecated serviceAccount field)"
+	}
+	if name == "" {
+		name = "default"
+	}
+	return name, via
+}
+
+// serviceAccountRef is the pod's ServiceAccount as "namespace/name".
+func serviceAccountRef(p *analyzer.Pass, ps analyzer.PodSpec) string {
+	name, _ := serviceAccountName(ps)
+	return p.Object.Namespace + "/" + name
 }
 
 // describeValue shows a value as written: `the string "false"`, `0`.

@@ -69,12 +69,13 @@ func checkExpirationTooShort(p *analyzer.Pass) {
 		case !ok:
 		case !integer:
 			if s, isString := written.(string); isString {
-				p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %q, a string: the API server rejects it, so write the number unquoted", t.describe(), s)
+				p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %q, a string, so the API server rejects the manifest. Write the number unquoted", t.describe(), s)
 				continue
 			}
-			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %v, which is not an integer: the API server rejects it", t.describe(), written)
+			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %v, which is not an integer, so the API server rejects the manifest", t.describe(), written)
 		case v < minExpiration:
-			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, below the minimum of 600: the API server rejects it, so the manifest never deploys", t.describe(), formatSeconds(v))
+			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, below the minimum of 600, so the API server rejects the manifest. "+
+				"It never deploys: set at least 600, or leave the field out for the default of 3600", t.describe(), formatSeconds(v))
 		}
 	}
 }
@@ -138,9 +139,10 @@ func checkExpirationTooLong(p *analyzer.Pass) {
 		switch {
 		case !ok || !integer:
 		case v > maxExpiration:
-			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, beyond 2^32 seconds: the API server rejects it", t.describe(), formatSeconds(v))
+			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, beyond 2^32 seconds, so the API server rejects the manifest", t.describe(), formatSeconds(v))
 		case v > float64(limit):
-			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, longer than the maximum of %d: a stolen token stays valid that long, and the kubelet rotates it after 24 hours anyway", t.describe(), formatSeconds(v), limit)
+			p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, longer than the maximum of %d: a stolen token stays valid that long. "+
+				"The kubelet rotates it after 24 hours anyway", t.describe(), formatSeconds(v), limit)
 		}
 	}
 }

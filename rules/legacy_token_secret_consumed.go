@@ -80,9 +80,6 @@ spec:
 // tokenKey is the key of a token Secret that holds the token.
 const tokenKey = "token"
 
-const legacyTokenWhy = "a legacy token never expires and never rotates, so whoever reads it holds the ServiceAccount's " +
-	"identity until the Secret is deleted; use a projected serviceAccountToken volume instead"
-
 func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 	ps, ok := p.Object.PodSpec()
 	if !ok {
@@ -93,7 +90,8 @@ func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 		path := fmt.Sprintf("%s.volumes[%d]", ps.Path, i)
 		if s := v.Secret; s != nil && exposesToken(s.Items) {
 			if secret, ok := tokenSecret(p, s.SecretName); ok {
-				p.Report(path, "volume %q mounts %s%s: %s", v.Name, secret, mountedBy(containers, v.Name), legacyTokenWhy)
+				p.Report(path, "volume %q mounts Secret %q, a legacy token that never expires or rotates. %s. %s",
+					v.Name, secret.name, mountedBy(containers, v.Name), secret.why())
 			}
 		}
 		if v.Projected == nil {
@@ -102,8 +100,8 @@ func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 		for j, src := range v.Projected.Sources {
 			if s := src.Secret; s != nil && exposesToken(s.Items) {
 				if secret, ok := tokenSecret(p, s.Name); ok {
-					p.Report(fmt.Sprintf("%s.projected.sources[%d]", path, j), "projected volume %q holds %s%s: %s",
-						v.Name, secret, mountedBy(containers, v.Name), legacyTokenWhy)
+					p.Report(fmt.Sprintf("%s.projected.sources[%d]", path, j), "projected volume %q holds Secret %q, a legacy token that never expires or rotates. %s. %s",
+						v.Name, secret.name, mountedBy(containers, v.Name), secret.why())
 				}
 			}
 		}
@@ -114,8 +112,8 @@ func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 				continue
 			}
 			if secret, ok := tokenSecret(p, e.ValueFrom.SecretKeyRef.Name); ok {
-				p.Report(fmt.Sprintf("%s.env[%d]", c.path, j), "%s reads the token of %s, into environment variable %q: %s",
-					c.describe(), secret, e.Name, legacyTokenWhy)
+				p.Report(fmt.Sprintf("%s.env[%d]", c.path, j), "%s reads the legacy token of Secret %q, which never expires or rotates, into environment variable %q. %s",
+					c.describe(), secret.name, e.Name, secret.why())
 			}
 		}
 		for j, e := range c.EnvFrom {
@@ -123,29 +121,43 @@ func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 				continue
 			}
 			if secret, ok := tokenSecret(p, e.SecretRef.Name); ok {
-				p.Report(fmt.Sprintf("%s.envFrom[%d]", c.path, j), "%s reads every key of %s, the token included, into its environment: %s",
-					c.describe(), secret, legacyTokenWhy)
+				p.Report(fmt.Sprintf("%s.envFrom[%d]", c.path, j), "%s reads every key of Secret %q into its environment, legacy token included: it never expires or rotates. %s",
+					c.describe(), secret.name, secret.why())
 			}
 		}
 	}
 }
 
-// tokenSecret describes the run's Secret of that name in the pod's namespace,
-// as `Secret "x", a legacy token of ServiceAccount "y"`, when it is a legacy
-// token Secret. A Secret of another namespace, or one the run does not hold,
-// is unknown: nothing says it is a token.
-func tokenSecret(p *analyzer.Pass, name string) (string, bool) {
+// legacySecret is a legacy token Secret of the run that a pod consumes.
+type legacySecret struct {
+	name string
+	// account is the ServiceAccount its token belongs to, when the Secret
+	// names it.
+	account string
+}
+
+// why says, after a finding's first sentence, whose token it is, what its
+// reader gets and what to use instead.
+func (s legacySecret) why() string {
+	whose := "It is a legacy service account token: whoever reads it holds the ServiceAccount's identity"
+	if s.account != "" {
+		whose = fmt.Sprintf("It is a legacy token of ServiceAccount %q: whoever reads it holds the ServiceAccount's identity", s.account)
+	}
+	return whose + " until the Secret is deleted; use a projected serviceAccountToken volume instead"
+}
+
+// tokenSecret finds the run's Secret of that name in the pod's namespace,
+// when it is a legacy token Secret. A Secret of another namespace, or one the
+// run does not hold, is unknown: nothing says it is a token.
+func tokenSecret(p *analyzer.Pass, name string) (legacySecret, bool) {
 	if name == "" {
-		return "", false
+		return legacySecret{}, false
 	}
 	_, s := p.Index.Secret(p.Object.Namespace, name)
 	if s == nil || s.Type != corev1.SecretTypeServiceAccountToken {
-		return "", false
+		return legacySecret{}, false
 	}
-	if sa := s.Annotations[corev1.ServiceAccountNameKey]; sa != "" {
-		return fmt.Sprintf("Secret %q, a legacy token of ServiceAccount %q", name, sa), true
-	}
-	return fmt.Sprintf("Secret %q, a legacy service account token", name), true
+	return legacySecret{name: name, account: s.Annotations[corev1.ServiceAccountNameKey]}, true
 }
 
 // exposesToken reports whether a Secret volume with these items holds the
@@ -162,7 +174,7 @@ func exposesToken(items []corev1.KeyToPath) bool {
 	return false
 }
 
-// mountedBy names the containers that mount a volume, for messages.
+// mountedBy says which containers mount a volume, as a sentence of a message.
 func mountedBy(containers []podContainer, volume string) string {
 	var names []string
 	for _, c := range containers {
@@ -174,9 +186,9 @@ func mountedBy(containers []podContainer, volume string) string {
 		}
 	}
 	if len(names) == 0 {
-		return ", though no container mounts it yet"
+		return "No container mounts it yet"
 	}
-	return ", in " + joinAnd(names)
+	return "Mounted in " + joinAnd(names)
 }
 
 // joinAnd joins words as in "a, b and c".

@@ -166,18 +166,18 @@ mounts:
 		at := fmt.Sprintf("%s.volumeMounts[%d].%s", c.path, i, field)
 		for _, tp := range tokenPaths[m.Name] {
 			if subPathSelects(sub, expr, tp) {
-				p.Report(at, "%s mounts volume %q with %s %q, which holds projected token %q: %s, but a subPath mount never "+
-					"receives updates, so the container keeps the first token and uses it after it expires",
-					c.describe(), m.Name, field, sub, tp, rotationWhy)
+				p.Report(at, "%s mounts projected token %q in volume %q with %s %q, so it keeps the first token after it expires. "+
+					"The kubelet rotates the token, but a subPath mount never receives updates; mount the volume without subPath",
+					c.describe(), tp, m.Name, field, sub)
 				continue mounts
 			}
 		}
 		mp := path.Clean(m.MountPath)
 		for _, dir := range serviceAccountDirs {
 			if mp == dir || mp == dir+"/token" {
-				p.Report(at, "%s mounts volume %q at %q with %s %q, in place of the service account token: %s, but a "+
-					"subPath mount never receives updates, so the program keeps the first token and uses it after it expires",
-					c.describe(), m.Name, m.MountPath, field, sub, rotationWhy)
+				p.Report(at, "%s mounts %s %q of volume %q in place of the service account token, so it keeps the first token "+
+					"after it expires. It mounts it at %q; %s, but a subPath mount never receives updates",
+					c.describe(), field, sub, m.Name, m.MountPath, rotationWhy)
 				break
 			}
 		}
@@ -203,8 +203,10 @@ func subPathSelects(sub string, expr bool, tokenPath string) bool {
 // tokenFile is one file through which a container sees a rotated token.
 type tokenFile struct {
 	path string
-	// desc names the token for messages.
-	desc string
+	// name names the token in the first sentence of a message, briefly:
+	// `projected token "token" in volume "vault-token"`; the message gives
+	// the path after it.
+	name string
 }
 
 // containerTokens are the token files and directories a container sees.
@@ -215,9 +217,9 @@ type containerTokens struct {
 
 func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) containerTokens {
 	t := containerTokens{files: map[string]tokenFile{}, dirs: map[string]tokenFile{}}
-	add := func(dir, rel, desc string) {
+	add := func(dir, rel, name string) {
 		file := path.Join(dir, rel)
-		tf := tokenFile{path: file, desc: desc}
+		tf := tokenFile{path: file, name: name}
 		for _, variant := range runVariants(file) {
 			t.files[variant] = tf
 		}
@@ -243,13 +245,13 @@ func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) 
 			continue // reported as a subPath mount
 		}
 		for _, tp := range tokenPaths[m.Name] {
-			add(mp, tp, fmt.Sprintf("projected token %q", path.Join(mp, tp)))
+			add(mp, tp, fmt.Sprintf("projected token %q in volume %q", tp, m.Name))
 		}
 	}
 	// The admission controller mounts the token directory unless the
 	// container mounts something there itself.
 	if automountOn && !ownDir {
-		add(serviceAccountDirs[0], "token", fmt.Sprintf("automounted token %q", serviceAccountDirs[0]+"/token"))
+		add(serviceAccountDirs[0], "token", "the automounted token")
 	}
 	return t
 }
@@ -729,24 +731,27 @@ func (sc *scriptCheck) reportCopy(fieldPath string, line int, f tokenFile, dest 
 		if volume == "" {
 			return // the copy ends with the init container
 		}
-		sc.report(fieldPath, line, "%s copies the %s to %q on volume %q, which %s also mount%s: %s, but the copy never "+
-			"changes, so they use an expired token once its lifetime ends", sc.c.describe(), f.desc, dest, volume,
-			joinAnd(readers), map[bool]string{true: "s", false: ""}[len(readers) == 1], rotationWhy)
+		sc.report(fieldPath, line, "%s copies %s to volume %q, so other containers use it after it expires. "+
+			"It copies %q to %q, and %s also mount%s the volume: %s, but the copy never changes",
+			sc.c.describe(), f.name, volume, f.path, dest, joinAnd(readers),
+			map[bool]string{true: "s", false: ""}[len(readers) == 1], rotationWhy)
 		return
 	}
-	sc.report(fieldPath, line, "%s copies the %s to %q in its %s: %s, but the copy never changes, so whoever reads it "+
-		"uses an expired token once its lifetime ends", sc.c.describe(), f.desc, dest, where(fieldPath), rotationWhy)
+	sc.report(fieldPath, line, "%s copies %s to %q, so whoever reads the copy uses it after it expires. "+
+		"It copies %q in its %s: %s, but the copy never changes", sc.c.describe(), f.name, dest, f.path, where(fieldPath),
+		rotationWhy)
 }
 
 func (sc *scriptCheck) reportVar(fieldPath string, line int, f tokenFile, name string) {
-	sc.report(fieldPath, line, "%s reads the %s once into variable %q in its %s: %s, but the variable keeps the first "+
-		"token, so the program uses an expired token once its lifetime ends", sc.c.describe(), f.desc, name, where(fieldPath), rotationWhy)
+	sc.report(fieldPath, line, "%s reads %s once into variable %q, so the program uses it after it expires. "+
+		"It reads %q in its %s: %s, but the variable keeps the first token", sc.c.describe(), f.name, name, f.path,
+		where(fieldPath), rotationWhy)
 }
 
 func (sc *scriptCheck) reportArg(fieldPath string, line int, f tokenFile, command string) {
-	sc.report(fieldPath, line, "%s passes the content of the %s to %q as an argument in its %s: %s, but the argument "+
-		"never changes, so the program uses an expired token once its lifetime ends", sc.c.describe(), f.desc, command,
-		where(fieldPath), rotationWhy)
+	sc.report(fieldPath, line, "%s passes the content of %s to %q, which uses it after it expires. "+
+		"It passes the content of %q as an argument in its %s: %s, but the argument never changes", sc.c.describe(), f.name, command,
+		f.path, where(fieldPath), rotationWhy)
 }
 
 // sharedVolume finds the volume of the checked container that holds dest,
