@@ -23,6 +23,9 @@ type Rule struct {
 	// Example is a manifest the rule reports; Fixed is that manifest fixed.
 	Example string
 	Fixed   string
+	// ExampleConfig is the .tokenlint.yaml the example needs, for rules
+	// that check only what the configuration sets; empty for most.
+	ExampleConfig string
 	Tags    []string
 	// URL is where the rule is documented, when it is documented elsewhere
 	// than in tokenlint's own rule reference (user policies).
@@ -207,7 +210,7 @@ func (reg *Registry) Off(disable, enable []string) (map[*Rule]bool, error) {
 			r := reg.Lookup(name)
 			if r == nil {
 				msg := fmt.Sprintf("unknown rule %q", name)
-				if sug := reg.suggest(name); sug != "" {
+				if sug := reg.Suggest(name); sug != "" {
 					msg += fmt.Sprintf(" (did you mean %q?)", sug)
 				}
 				return nil, errors.New(msg)

@@ -262,7 +262,7 @@ func parseDirective(d Directive, reg *Registry) (*suppression, string) {
 	}
 	if len(unknown) > 0 {
 		msg := fmt.Sprintf("%s names unknown rule %q", what, unknown[0])
-		if sug := reg.suggest(unknown[0]); sug != "" {
+		if sug := reg.Suggest(unknown[0]); sug != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", sug)
 		}
 		return nil, msg + ": it suppresses nothing"
@@ -277,8 +277,8 @@ func parseDirective(d Directive, reg *Registry) (*suppression, string) {
 	return s, ""
 }
 
-// suggest is the catalog's ID or slug closest to a misspelt name, or "".
-func (reg *Registry) suggest(name string) string {
+// Suggest is the catalog's ID or slug closest to a misspelt name, or "".
+func (reg *Registry) Suggest(name string) string {
 	best, bestDist := "", 0
 	lower := strings.ToLower(name)
 	for _, r := range reg.rules {

@@ -590,3 +590,17 @@ func (d *decoder) keyValues(v *yaml.Node, name string) []KeyValue {
 	}
 	return out
 }
+
+// Apply sets what the file's settings give on a run's settings, leaving the
+// rest as it is.
+func (s Settings) Apply(to *analyzer.Settings) {
+	if s.MaxTokenExpiration != nil {
+		to.MaxTokenExpiration = s.MaxTokenExpiration.Seconds
+	}
+	if len(s.AllowedAudiences) > 0 {
+		to.AllowedAudiences = nil
+		for _, a := range s.AllowedAudiences {
+			to.AllowedAudiences = append(to.AllowedAudiences, a.Value)
+		}
+	}
+}

@@ -15,12 +15,11 @@ type RuleName struct {
 	Default         bool              // on by default
 }
 
-// RuleNames describes a catalog's rules. The catalog has no opt-in rules
-// yet, so every rule is on by default.
+// RuleNames describes a catalog's rules.
 func RuleNames(rules []*analyzer.Rule) []RuleName {
 	out := make([]RuleName, len(rules))
 	for i, r := range rules {
-		out[i] = RuleName{ID: r.ID, Slug: r.Slug, Title: r.Title, Severity: r.Severity, Default: true}
+		out[i] = RuleName{ID: r.ID, Slug: r.Slug, Title: r.Title, Severity: r.Severity, Default: !r.NonDefault}
 	}
 	return out
 }

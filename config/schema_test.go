@@ -18,7 +18,7 @@ import (
 // testRules are the built-in Go rules and a user policy's rule, off by
 // default.
 func testRules() []RuleName {
-	return append(RuleNames(rules.All()), RuleName{ID: "ACME001", Slug: "projected-token-audience-not-allowed", Title: "Audience not allowed", Severity: analyzer.SeverityWarning})
+	return append(RuleNames(rules.All()), RuleName{ID: "ACME001", Slug: "acme-audience-allowlist", Title: "Audience not in the ACME allowlist", Severity: analyzer.SeverityWarning})
 }
 
 func compileSchema(t *testing.T, rs []RuleName) *jsonschema.Schema {

@@ -27,6 +27,7 @@ import (
 //	#   remediation: One imperative sentence.   # optional
 //	#   url: https://example.com/docs            # optional
 //	#   tags: [security]                         # optional
+//	#   enabled: false                           # optional: off unless a configuration enables it
 //	#   example: |                               # optional: a manifest that fires
 //	#     ...
 //	#   fixed: |                                 # optional: that manifest fixed
@@ -41,7 +42,7 @@ var (
 		"authors": true, "organizations": true, "related_resources": true, "schemas": true,
 	}
 	requiredTop    = []string{"title", "description", "custom"}
-	customKeys     = []string{"id", "slug", "severity", "kinds", "remediation", "url", "tags", "example", "fixed"}
+	customKeys     = []string{"id", "slug", "severity", "kinds", "remediation", "url", "tags", "example", "fixed", "enabled"}
 	requiredCustom = []string{"id", "slug", "severity", "kinds"}
 )
 
@@ -141,6 +142,12 @@ func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *anal
 			case "fixed":
 				r.Fixed = v.Value
 			}
+		case "enabled":
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+				bad("true or false")
+				continue
+			}
+			r.NonDefault = strings.EqualFold(v.Value, "false")
 		case "severity":
 			sev, err := analyzer.ParseSeverity(v.Value, false)
 			if v.Kind != yaml.ScalarNode || err != nil {

@@ -92,6 +92,7 @@ const (
 //	TL101  6.5    medium  a token without audience is replayable against the API server
 //	TL202  6.0    medium  a ServiceAccount keeps a legacy token Secret referenced
 //	TL103  5.5    medium  a long-lived projected token widens the window for a stolen one
+//	TL104  5.0    medium  a token for an audience nobody vetted: a recipient the platform does not know
 //	TL301  5.0    medium  an automounted token the workload may not need
 //	TL102  2.0    low     too short an expiration: the API server rejects it, so it never deploys
 //	TL001  none           invalid input is not a vulnerability (GitHub shows the level instead)
@@ -113,6 +114,7 @@ var sarifRuleRank = map[string]struct{ securitySeverity, precision string }{
 	"TL101": {"6.5", "very-high"},
 	"TL102": {"2.0", "very-high"},
 	"TL103": {"5.5", "very-high"},
+	"TL104": {"5.0", "very-high"},
 	"TL201": {"8.0", "very-high"},
 	"TL202": {"6.0", "high"},
 	"TL203": {"8.0", "very-high"},
@@ -331,7 +333,7 @@ func ruleHelp(r *analyzer.Rule, helpURI string) (text, markdown string) {
 		fmt.Fprintf(&t, "\nRemediation: %s\n", r.Remediation)
 		fmt.Fprintf(&m, "\n## Remediation\n\n%s\n", r.Remediation)
 	}
-	for _, ex := range []struct{ title, yaml string }{{"Example", r.Example}, {"Fixed", r.Fixed}} {
+	for _, ex := range []struct{ title, yaml string }{{"With this .tokenlint.yaml", r.ExampleConfig}, {"Example", r.Example}, {"Fixed", r.Fixed}} {
 		if strings.TrimSpace(ex.yaml) == "" {
 			continue
 		}

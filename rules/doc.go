@@ -12,6 +12,7 @@ func All() []*analyzer.Rule {
 		ProjectedTokenMissingAudience,
 		ProjectedTokenExpirationTooShort,
 		ProjectedTokenExpirationTooLong,
+		ProjectedTokenAudienceNotAllowed,
 		LegacyTokenSecretConsumed,
 		AutomountedToken,
 		TokenNotReloaded,

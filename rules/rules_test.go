@@ -6,16 +6,32 @@ import (
 	"testing"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/config"
 	"github.com/tokenlint/tokenlint/rules"
 )
 
 func lint(t *testing.T, reg *analyzer.Registry, manifest string) []analyzer.Finding {
 	t.Helper()
+	return lintWith(t, reg, manifest, "")
+}
+
+// lintWith lints a manifest with the settings of a .tokenlint.yaml (a rule's
+// ExampleConfig).
+func lintWith(t *testing.T, reg *analyzer.Registry, manifest, configText string) []analyzer.Finding {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "example.yaml")
 	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings).Findings
+	settings := analyzer.DefaultSettings
+	if configText != "" {
+		cfg, err := config.Parse(".tokenlint.yaml", []byte(configText))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Settings.Apply(&settings)
+	}
+	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, settings).Findings
 }
 
 func count(fs []analyzer.Finding, r *analyzer.Rule) int {
@@ -40,10 +56,13 @@ func TestDocumentedExamples(t *testing.T) {
 			if r.Example == "" || r.Fixed == "" {
 				t.Fatal("the rule has no example or no fixed example")
 			}
-			if n := count(lint(t, reg, r.Example), r); n == 0 {
+			if n := count(lintWith(t, reg, r.Example, r.ExampleConfig), r); n == 0 {
 				t.Error("the documented example does not fire the rule")
 			}
-			if n := count(lint(t, reg, r.Fixed), r); n != 0 {
+			if r.ExampleConfig != "" && count(lint(t, reg, r.Example), r) != 0 {
+				t.Error("the documented example fires the rule without the configuration it needs")
+			}
+			if n := count(lintWith(t, reg, r.Fixed, r.ExampleConfig), r); n != 0 {
 				t.Errorf("the fixed example still fires the rule %d times", n)
 			}
 		})

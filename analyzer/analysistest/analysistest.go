@@ -91,8 +91,14 @@ func isFixture(p string) bool {
 // checks.
 func Run(t testing.TB, c Case, reg *analyzer.Registry, settings analyzer.Settings) *analyzer.Report {
 	t.Helper()
-	loader := &analyzer.Loader{}
-	report := analyzer.Run(loader.Load(c.Paths), reg, settings)
+	return RunWith(t, c, &analyzer.Loader{}, reg, analyzer.Options{Settings: settings})
+}
+
+// RunWith is Run with a loader and the options of a configured run (a
+// fixture directory holding a .tokenlint.yaml).
+func RunWith(t testing.TB, c Case, loader *analyzer.Loader, reg *analyzer.Registry, opts analyzer.Options) *analyzer.Report {
+	t.Helper()
+	report := analyzer.RunWith(loader.Load(c.Paths), reg, opts)
 	var wants []Expectation
 	for _, p := range c.Paths {
 		w, err := ExpectationsUnder(p)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tokenlint/tokenlint/analyzer"
 	"github.com/tokenlint/tokenlint/analyzer/analysistest"
+	"github.com/tokenlint/tokenlint/config"
 )
 
 var update = flag.Bool("update", false, "rewrite the README's rule reference")
@@ -27,10 +28,10 @@ func TestCatalogInvariants(t *testing.T) {
 		if r.Remediation == "" || r.Example == "" || r.Fixed == "" || len(r.Tags) == 0 {
 			t.Errorf("rule %s: remediation, example, fixed example and tags are all required of built-in rules", r.ID)
 		}
-		if n := countRule(lintText(t, reg, r.Example), r); n == 0 {
+		if n := countRule(lintText(t, reg, r.Example, r.ExampleConfig), r); n == 0 {
 			t.Errorf("rule %s: its documented example is not reported", r.ID)
 		}
-		if n := countRule(lintText(t, reg, r.Fixed), r); n != 0 {
+		if n := countRule(lintText(t, reg, r.Fixed, r.ExampleConfig), r); n != 0 {
 			t.Errorf("rule %s: its documented fix is still reported %d times", r.ID, n)
 		}
 	}
@@ -39,13 +40,23 @@ func TestCatalogInvariants(t *testing.T) {
 	}
 }
 
-func lintText(t *testing.T, reg *analyzer.Registry, manifest string) []analyzer.Finding {
+// lintText lints a manifest with the settings of a .tokenlint.yaml (a rule's
+// ExampleConfig, "" for none).
+func lintText(t *testing.T, reg *analyzer.Registry, manifest, configText string) []analyzer.Finding {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "example.yaml")
 	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings).Findings
+	settings := analyzer.DefaultSettings
+	if configText != "" {
+		cfg, err := config.Parse(".tokenlint.yaml", []byte(configText))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Settings.Apply(&settings)
+	}
+	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, settings).Findings
 }
 
 func countRule(fs []analyzer.Finding, r *analyzer.Rule) int {
@@ -103,7 +114,7 @@ func TestExamplePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := reg.Lookup("projected-token-audience-not-allowed"); r == nil || r.ID != "ACME001" {
+	if r := reg.Lookup("acme-audience-allowlist"); r == nil || r.ID != "ACME001" {
 		t.Fatalf("the example policy is not in the catalog by its slug")
 	}
 	analysistest.Run(t, analysistest.Case{Name: "audience_allowlist", Paths: []string{filepath.Join(dir, "workloads.yaml")}}, reg, analyzer.DefaultSettings)

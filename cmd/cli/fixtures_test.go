@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -18,6 +19,16 @@ func TestFixtures(t *testing.T) {
 	for _, dir := range []string{"rules", "loader"} {
 		for _, c := range analysistest.Cases(t, filepath.Join("..", "..", "testdata", dir)) {
 			t.Run(dir+"/"+c.Name, func(t *testing.T) {
+				// A directory with a .tokenlint.yaml is linted as
+				// configured (settings, rules on and off, severities).
+				if cfg := filepath.Join(c.Paths[0], ".tokenlint.yaml"); fileExists(cfg) {
+					rc, err := resolve(Streams{}, lintOptions{config: cfg}, c.Paths[0])
+					if err != nil {
+						t.Fatal(err)
+					}
+					analysistest.RunWith(t, c, rc.loader, rc.reg, rc.options)
+					return
+				}
 				analysistest.Run(t, c, reg, analyzer.DefaultSettings)
 			})
 		}
@@ -52,4 +63,9 @@ func TestEveryRuleHasAFixture(t *testing.T) {
 			t.Errorf("rule %s %s has no fixture expecting it", r.ID, r.Slug)
 		}
 	}
+}
+
+func fileExists(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.Mode().IsRegular()
 }

@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,16 +14,30 @@ import (
 	"github.com/tokenlint/tokenlint/printers"
 )
 
-// lintOptions are the flags of `tokenlint lint`.
+// lintOptions are the flags of `tokenlint lint` (and of `tokenlint config
+// print`, which shows what they and the configuration file make).
 type lintOptions struct {
 	formats            []string
 	output             string
 	failOn             string
 	namespace          string
 	maxTokenExpiration string
+	allowedAudiences   []string
 	sarifRoot          string
 	policies           []string
+	contexts           []string
+	enable, disable    []string
+	config             string
+	noConfig           bool
+	showSuppressed     bool
+	baseline           string
+	writeBaseline      string
+	newFromRev         string
 	helm               analyzer.HelmOptions
+
+	// changed reports whether a flag was given, so that a flag overrides
+	// the configuration file only when it is.
+	changed func(name string) bool
 }
 
 // output is one report destination: a format and a file ("" for the
@@ -63,19 +75,6 @@ func parseOutputs(formats []string, file string) ([]output, error) {
 	return outs, nil
 }
 
-// parseSeconds reads a duration as whole seconds ("86400") or a Go duration
-// ("24h").
-func parseSeconds(s string) (int64, error) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
-		return n, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < time.Second {
-		return 0, fmt.Errorf("invalid duration %q: give seconds (86400) or a duration (24h)", s)
-	}
-	return int64(d / time.Second), nil
-}
-
 func newLintCommand(s Streams) *cobra.Command {
 	var o lintOptions
 	cmd := &cobra.Command{
@@ -85,27 +84,47 @@ func newLintCommand(s Streams) *cobra.Command {
 			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered in-process like\n" +
 			"`helm template`, with no cluster and no network) or - for standard input; no PATH means the current\n" +
 			"directory.\n\n" +
-			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a policy\n" +
-			"that does not load or fails while it runs, or input that could not be read or parsed (the report is\n" +
-			"still written).",
+			"The configuration is .tokenlint.yaml (or .tokenlint.yml) in the working directory or its parents, up\n" +
+			"to the repository root, or --config FILE; flags override it.\n\n" +
+			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a\n" +
+			"configuration or policy that does not load, a policy that fails while it runs, or input that could not\n" +
+			"be read or parsed (the report is still written). Suppressed findings never count.",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o.changed = cmd.Flags().Changed
 			return runLint(s, o, args)
 		},
 	}
+	addLintFlags(cmd, &o)
 	f := cmd.Flags()
 	f.StringArrayVarP(&o.formats, "format", "f", nil, "output format: text, json, sarif or github; NAME=FILE writes that format to FILE (repeatable)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "text: also list suppressed findings, with what suppressed them")
+	f.StringVar(&o.sarifRoot, "sarif-root", "", "SARIF, GitHub annotations and fingerprints: the repository root that paths are relative to (default: the working directory)")
+	f.StringVar(&o.baseline, "baseline", "", "report the findings held in this baseline (a --write-baseline file, a JSON report or a SARIF log) as suppressed")
+	f.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings that are not suppressed in source to this baseline file (the exit code then ignores them)")
+	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
+	return cmd
+}
+
+// addLintFlags adds the flags that make a run's configuration, shared by
+// `lint` and `config print`.
+func addLintFlags(cmd *cobra.Command, o *lintOptions) {
+	f := cmd.Flags()
+	f.StringVar(&o.config, "config", "", "read the configuration from this file instead of looking for .tokenlint.yaml")
+	f.BoolVar(&o.noConfig, "no-config", false, "read no configuration file")
 	f.StringVar(&o.failOn, "fail-on", "warning", "lowest severity that makes the exit code 1: error, warning, note or never")
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that set none (default "default")`)
 	f.StringVar(&o.maxTokenExpiration, "max-token-expiration", "86400", "longest projected token expirationSeconds TL103 accepts (seconds, or a duration like 24h)")
+	f.StringArrayVar(&o.allowedAudiences, "allowed-audience", nil, "an audience projected tokens may request; replaces the configuration's list (repeatable)")
+	f.StringSliceVar(&o.enable, "enable", nil, "turn on these rules (IDs or slugs, comma-separated; repeatable)")
+	f.StringSliceVar(&o.disable, "disable", nil, "turn off these rules (IDs or slugs, comma-separated; repeatable)")
 	f.StringArrayVar(&o.policies, "policy", nil, "also run the Rego policies in this file or directory (repeatable)")
-	f.StringVar(&o.sarifRoot, "sarif-root", "", "SARIF: the repository root that artifact URIs are relative to (default: the working directory)")
+	f.StringArrayVar(&o.contexts, "context", nil, "also load this path to resolve references (ServiceAccounts, Secrets), without reporting on it (repeatable)")
 	f.StringArrayVar(&o.helm.ValueFiles, "values", nil, "Helm charts: a values file (repeatable)")
 	f.StringArrayVar(&o.helm.Set, "set", nil, "Helm charts: set a value, key=value (repeatable)")
 	f.StringArrayVar(&o.helm.SetString, "set-string", nil, "Helm charts: set a string value, key=value (repeatable)")
 	f.StringVar(&o.helm.ReleaseName, "release-name", "release-name", "Helm charts: the release name")
 	f.StringVar(&o.helm.KubeVersion, "kube-version", "", "Helm charts: the Kubernetes version templates see (default: Helm's)")
-	return cmd
 }
 
 func usageError(format string, args ...any) error {
@@ -113,38 +132,37 @@ func usageError(format string, args ...any) error {
 }
 
 func runLint(s Streams, o lintOptions, paths []string) error {
-	failOn, err := analyzer.ParseSeverity(o.failOn, true)
-	if err != nil {
-		return usageError("--fail-on: %v", err)
+	workdir := s.Workdir
+	if workdir == "" {
+		workdir, _ = os.Getwd()
 	}
-	settings := analyzer.DefaultSettings
-	if settings.MaxTokenExpiration, err = parseSeconds(o.maxTokenExpiration); err != nil {
-		return usageError("--max-token-expiration: %v", err)
+	run, err := resolve(s, o, workdir)
+	if err != nil {
+		return err
+	}
+	if o.writeBaseline != "" {
+		o.formats = append(o.formats, "baseline="+o.writeBaseline)
 	}
 	outs, err := parseOutputs(o.formats, o.output)
 	if err != nil {
 		return usageError("%v", err)
 	}
-	reg, err := Catalog(o.policies...)
-	if err != nil {
-		return &exitError{code: ExitError, err: err}
-	}
-	workdir := s.Workdir
-	if workdir == "" {
-		workdir, _ = os.Getwd()
-	}
-	opts := printers.Options{Version: version(), BaseDir: workdir, Registry: reg, SARIFRoot: workdir}
+	opts := printers.Options{Version: version(), BaseDir: workdir, Registry: run.reg, SARIFRoot: workdir, ShowSuppressed: o.showSuppressed}
 	if o.sarifRoot != "" {
 		if opts.SARIFRoot, err = filepath.Abs(o.sarifRoot); err != nil {
 			return usageError("--sarif-root: %v", err)
 		}
 	}
+	run.options.Root = opts.SARIFRoot
 	type job struct {
 		out     output
 		printer printers.Printer
 	}
 	var jobs []job
 	for _, out := range outs {
+		if out.format == "baseline" && out.file != o.writeBaseline {
+			return usageError("--format: unknown format %q (want %s); write a baseline with --write-baseline FILE", out.format, strings.Join(printers.Names(), ", "))
+		}
 		po := opts
 		po.Color = out.file == "" && isTerminal(s.Out) && (s.Getenv == nil || s.Getenv("NO_COLOR") == "")
 		p, err := printers.New(out.format, po)
@@ -153,19 +171,38 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		}
 		jobs = append(jobs, job{out, p})
 	}
+	if o.baseline != "" {
+		if run.options.Baseline, err = printers.ReadBaseline(o.baseline); err != nil {
+			return usageError("--baseline: %v", err)
+		}
+	}
+	if o.newFromRev != "" {
+		ch, err := changedSince(workdir, o.newFromRev)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		run.options.Changes = ch
+	}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
 
-	loader := &analyzer.Loader{Namespace: o.namespace, Stdin: s.In, Helm: o.helm}
-	rep := analyzer.Run(loader.Load(paths), reg, settings)
+	in := run.loader.Load(paths)
+	if len(run.contexts) > 0 {
+		run.loader.LoadContext(in, run.contexts)
+	}
+	rep := analyzer.RunWith(in, run.reg, run.options)
 
 	for _, j := range jobs {
 		if err := write(s.Out, j.out.file, func(w io.Writer) error { return j.printer.Print(w, rep) }); err != nil {
 			return &exitError{code: ExitError, err: err}
 		}
 	}
-	return exitFor(rep, failOn)
+	if o.writeBaseline != "" && len(rep.Problems) == 0 {
+		// Recording a baseline accepts the findings it records.
+		return nil
+	}
+	return exitFor(rep, run.failOn)
 }
 
 // exitFor is the exit status of a report.

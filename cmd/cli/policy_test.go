@@ -114,7 +114,7 @@ func TestLintWithPolicy(t *testing.T) {
 		t.Fatalf("findings: %+v", rep.Findings)
 	}
 	f := rep.Findings[0]
-	if f.RuleID != "ACME001" || f.Slug != "projected-token-audience-not-allowed" || f.Line != 29 || f.Column != 15 ||
+	if f.RuleID != "ACME001" || f.Slug != "acme-audience-allowlist" || f.Line != 29 || f.Column != 15 ||
 		f.Path != "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.audience" {
 		t.Errorf("finding: %+v", f)
 	}

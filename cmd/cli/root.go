@@ -72,7 +72,7 @@ func NewRoot(s Streams) *cobra.Command {
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.AddCommand(newLintCommand(s), newRulesCommand(s), newExplainCommand(s), newPolicyCommand(s), newVersionCommand(s))
+	root.AddCommand(newLintCommand(s), newRulesCommand(s), newExplainCommand(s), newPolicyCommand(s), newConfigCommand(s), newVersionCommand(s))
 	return root
 }
 

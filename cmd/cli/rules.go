@@ -80,6 +80,7 @@ type ruleJSON struct {
 	Severity    string   `json:"severity"`
 	Description string   `json:"description"`
 	Remediation string   `json:"remediation,omitempty"`
+	Config      string   `json:"exampleConfig,omitempty"`
 	Example     string   `json:"example,omitempty"`
 	Fixed       string   `json:"fixed,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
@@ -92,7 +93,7 @@ func rulesJSON(w io.Writer, rules []*analyzer.Rule) error {
 	out := make([]ruleJSON, 0, len(rules))
 	for _, r := range rules {
 		out = append(out, ruleJSON{ID: r.ID, Slug: r.Slug, Title: r.Title, Severity: r.Severity.String(),
-			Description: r.Description, Remediation: r.Remediation, Example: r.Example, Fixed: r.Fixed,
+			Description: r.Description, Remediation: r.Remediation, Config: r.ExampleConfig, Example: r.Example, Fixed: r.Fixed,
 			Tags: r.Tags, Kinds: r.Kinds, URL: r.URL, Origin: origin(r)})
 	}
 	enc := json.NewEncoder(w)
@@ -118,6 +119,9 @@ func explain(w io.Writer, r *analyzer.Rule) error {
 	fmt.Fprintf(&b, "%s\n", strings.TrimSpace(r.Description))
 	if r.Remediation != "" {
 		fmt.Fprintf(&b, "\nFix: %s\n", r.Remediation)
+	}
+	if r.ExampleConfig != "" {
+		fmt.Fprintf(&b, "\nWith this .tokenlint.yaml:\n\n%s", indent(r.ExampleConfig))
 	}
 	if r.Example != "" {
 		fmt.Fprintf(&b, "\nReported:\n\n%s", indent(r.Example))
@@ -174,6 +178,9 @@ func RulesMarkdown(rules []*analyzer.Rule) string {
 		b.WriteString("\n\n" + strings.TrimSpace(r.Description) + "\n")
 		if r.Remediation != "" {
 			fmt.Fprintf(&b, "\n**Fix:** %s\n", r.Remediation)
+		}
+		if r.ExampleConfig != "" {
+			fmt.Fprintf(&b, "\nWith this `.tokenlint.yaml`:\n\n```yaml\n%s```\n", withNewline(r.ExampleConfig))
 		}
 		if r.Example != "" {
 			fmt.Fprintf(&b, "\nReported:\n\n```yaml\n%s```\n", withNewline(r.Example))

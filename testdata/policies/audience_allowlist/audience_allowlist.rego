@@ -5,7 +5,7 @@
 #   A token for any other audience is meant for a system we do not operate, so it leaves the cluster.
 # custom:
 #   id: ACME001
-#   slug: projected-token-audience-not-allowed
+#   slug: acme-audience-allowlist
 #   severity: warning
 #   kinds: [Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob]
 #   remediation: Request the token for one of the accepted audiences, or ask the platform team to add yours.
