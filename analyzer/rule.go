@@ -26,7 +26,7 @@ type Rule struct {
 	// ExampleConfig is the .tokenlint.yaml the example needs, for rules
 	// that check only what the configuration sets; empty for most.
 	ExampleConfig string
-	Tags    []string
+	Tags          []string
 	// URL is where the rule is documented, when it is documented elsewhere
 	// than in tokenlint's own rule reference (user policies).
 	URL string
