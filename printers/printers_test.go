@@ -724,3 +724,119 @@ func TestGitHubPathsAndLimit(t *testing.T) {
 		t.Errorf("%d lines for %d findings, last %q: want a closing notice about GitHub's limit", len(lines), len(rep.Findings), last)
 	}
 }
+
+// TestSuppressedFindings checks what each format does with suppressed
+// findings: a comment, an annotation and a baseline suppress findings of the
+// suppression fixture and the examples.
+func TestSuppressedFindings(t *testing.T) {
+	_, reg := report(t)
+	paths := []string{filepath.Join("testdata", "rules", "suppressions.yaml"), filepath.Join("testdata", "examples", "payments.yaml")}
+	first := analyzer.Run((&analyzer.Loader{}).Load(paths), reg, analyzer.DefaultSettings)
+	// The baseline accepts the findings of payments.yaml.
+	baseline := &analyzer.Baseline{File: "tokenlint-baseline.json", Fingerprints: map[string]bool{}}
+	for _, f := range first.Findings {
+		if strings.HasSuffix(f.Position.File, "payments.yaml") {
+			baseline.Fingerprints[f.Fingerprint] = true
+		}
+	}
+	rep := analyzer.RunWith((&analyzer.Loader{}).Load(paths), reg, analyzer.Options{Settings: analyzer.DefaultSettings, Baseline: baseline})
+	var inSource, external int
+	for _, f := range rep.Findings {
+		switch {
+		case f.Suppression == nil:
+			t.Errorf("%s %s at line %d is not suppressed", f.Position.File, f.Rule.ID, f.Position.Line)
+		case f.Suppression.Kind == "inSource":
+			inSource++
+		case f.Suppression.Kind == "external":
+			external++
+		}
+	}
+	if inSource == 0 || external == 0 {
+		t.Fatalf("%d findings suppressed in source and %d by the baseline: the test needs both", inSource, external)
+	}
+	opts := printers.Options{Registry: reg, BaseDir: repoRoot, Version: "test"}
+
+	text := string(print(t, "text", opts, rep))
+	if strings.Contains(text, "TL10") || strings.Contains(text, "TL30") {
+		t.Errorf("text shows suppressed findings without --show-suppressed:\n%s", text)
+	}
+	if want := fmt.Sprintf("no problems in 7 objects, 2 files; %d suppressed (--show-suppressed lists them); 0 entries of the baseline fixed", inSource+external); !strings.Contains(text, want) {
+		t.Errorf("text summary %q, want %q", text, want)
+	}
+	opts.ShowSuppressed = true
+	shown := string(print(t, "text", opts, rep))
+	for _, want := range []string{
+		"(suppressed by annotation at testdata/rules/suppressions.yaml:16: the controller watches Certificates and Secrets through the API)",
+		"(suppressed by comment at testdata/rules/suppressions.yaml:94: batch settlement runs for 40 hours on one token)",
+		"(suppressed by baseline tokenlint-baseline.json)",
+	} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("--show-suppressed text lacks %q:\n%s", want, shown)
+		}
+	}
+	opts.ShowSuppressed = false
+
+	var doc struct {
+		Findings []struct {
+			Suppressed                         bool
+			SuppressionKind, SuppressionReason string
+			Suppression                        struct {
+				Via, File string
+				Line      int
+			}
+		}
+		Summary struct{ Findings, Suppressed int }
+	}
+	if err := json.Unmarshal(print(t, "json", opts, rep), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Summary.Findings != 0 || doc.Summary.Suppressed != len(rep.Findings) {
+		t.Errorf("JSON summary %+v, want 0 findings and %d suppressed", doc.Summary, len(rep.Findings))
+	}
+	for _, f := range doc.Findings {
+		if !f.Suppressed || f.SuppressionKind == "" || f.Suppression.Via == "" || f.Suppression.File == "" ||
+			(f.SuppressionKind == "inSource") != (f.Suppression.Line > 0 && f.SuppressionReason != "") {
+			t.Errorf("JSON finding %+v is not marked as suppressed with kind, reason and place", f)
+		}
+	}
+
+	sarifDoc := print(t, "sarif", opts, rep)
+	validateSARIF(t, sarifDoc)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind, Status, Justification string
+					Location                    *struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           struct{ StartLine int }
+						}
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(sarifDoc, &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range log.Runs[0].Results {
+		if len(r.Suppressions) != 1 {
+			t.Errorf("SARIF result %s has %d suppressions, want 1", r.RuleID, len(r.Suppressions))
+			continue
+		}
+		s := r.Suppressions[0]
+		switch {
+		case s.Status != "accepted" || s.Justification == "":
+			t.Errorf("SARIF suppression %+v: want status accepted and a justification", s)
+		case s.Kind == "inSource" && (s.Location == nil || s.Location.PhysicalLocation.Region.StartLine == 0):
+			t.Errorf("SARIF inSource suppression of %s has no location", r.RuleID)
+		case s.Kind != "inSource" && s.Kind != "external":
+			t.Errorf("SARIF suppression kind %q", s.Kind)
+		}
+	}
+	if gh := print(t, "github", opts, rep); len(gh) != 0 {
+		t.Errorf("GitHub annotations for suppressed findings:\n%s", gh)
+	}
+}

@@ -439,3 +439,46 @@ spec:
 		t.Errorf("enabled in the configuration: %+v %s, want ACME900", rep.Findings, stderr)
 	}
 }
+
+func TestNewFromRev(t *testing.T) {
+	r := newRepo(t)
+	// Two workloads with findings, committed: the debt the team has.
+	r.write("deploy/operator.yaml", operatorDeployment)
+	r.write("deploy/web.yaml", strings.ReplaceAll(operatorDeployment, "tenant-operator", "web"))
+	r.git("add", ".")
+	r.git("commit", "-q", "-m", "existing manifests")
+
+	// The change: a new line inside web's object (so its object changed,
+	// though not its findings' lines), and a new file.
+	r.write("deploy/web.yaml", strings.Replace(strings.ReplaceAll(operatorDeployment, "tenant-operator", "web"),
+		"  replicas: 2\n", "  replicas: 3\n  revisionHistoryLimit: 5\n", 1))
+	r.write("deploy/batch.yaml", strings.ReplaceAll(operatorDeployment, "tenant-operator", "batch"))
+
+	code, rep, stderr := lintJSON(t, r.dir, "--new-from-rev", "HEAD", "deploy")
+	var files []string
+	for _, f := range rep.Findings {
+		files = append(files, f.File+" "+f.RuleID)
+	}
+	want := "deploy/batch.yaml TL301,deploy/batch.yaml TL101,deploy/web.yaml TL301,deploy/web.yaml TL101"
+	if got := strings.Join(files, ","); got != want || code != ExitFindings {
+		t.Errorf("--new-from-rev HEAD: exit %d (%s), findings %q, want %q (nothing of the unchanged operator.yaml)", code, stderr, got, want)
+	}
+	if rep.Summary.Unchanged != 2 {
+		t.Errorf("summary.unchanged = %d, want 2 (operator.yaml's findings)", rep.Summary.Unchanged)
+	}
+	// Once committed, nothing is new since HEAD.
+	r.git("add", ".")
+	r.git("commit", "-q", "-m", "the change")
+	if code, out, stderr := runIn(t, r.dir, "lint", "--new-from-rev", "HEAD", "deploy"); code != 0 {
+		t.Errorf("after committing: exit %d\n%s%s", code, out, stderr)
+	}
+	// An unknown revision, or a directory outside any work tree: exit 2.
+	if code, _, stderr := runIn(t, r.dir, "lint", "--new-from-rev", "no-such-branch", "deploy"); code != ExitError || !strings.Contains(stderr, `unknown revision "no-such-branch"`) {
+		t.Errorf("unknown revision: exit %d, %q", code, stderr)
+	}
+	outside := t.TempDir()
+	writeTree(t, outside, map[string]string{"pod.yaml": cleanPod})
+	if code, _, stderr := runIn(t, outside, "lint", "--new-from-rev", "HEAD", "pod.yaml"); code != ExitError || !strings.Contains(stderr, "not inside a git work tree") {
+		t.Errorf("outside a work tree: exit %d, %q", code, stderr)
+	}
+}
