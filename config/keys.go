@@ -95,7 +95,7 @@ var keys = []key{
 			},
 			{
 				name: "allowedAudiences", kind: kindStringList,
-				doc:     "Audiences that projected tokens may be requested for, for the rules and policies that check audiences.",
+				doc:     "Audiences that projected tokens may be requested for: TL104 reports any other audience, compared exactly. `--allowed-audience` replaces the list.",
 				defText: "any audience",
 				example: []any{"vault", "sts.amazonaws.com"},
 			},

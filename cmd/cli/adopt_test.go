@@ -315,6 +315,13 @@ func TestBaselineRoundTrip(t *testing.T) {
 		t.Errorf("the summary does not count the fixed baseline entry:\n%s", out)
 	}
 
+	// Fingerprints name files from the repository root: the baseline
+	// matches when tokenlint runs in a subdirectory too.
+	writeTree(t, repo, map[string]string{"deploy/operator.yaml": operatorDeployment})
+	if code, out, stderr := runIn(t, filepath.Join(repo, "deploy"), "lint", "--baseline", baseline, "."); code != 0 {
+		t.Errorf("--baseline from a subdirectory: exit %d\n%s%s", code, out, stderr)
+	}
+
 	// A JSON report and a SARIF log serve as baselines too.
 	writeTree(t, repo, map[string]string{"deploy/operator.yaml": operatorDeployment})
 	for _, format := range []string{"json", "sarif"} {

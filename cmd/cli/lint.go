@@ -153,7 +153,12 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 			return usageError("--sarif-root: %v", err)
 		}
 	}
+	// Fingerprints name files relative to the repository root, so a
+	// baseline matches wherever in the repository tokenlint runs.
 	run.options.Root = opts.SARIFRoot
+	if o.sarifRoot == "" {
+		run.options.Root = repositoryRoot(workdir)
+	}
 	type job struct {
 		out     output
 		printer printers.Printer
@@ -242,4 +247,19 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// repositoryRoot is the nearest directory at or above dir that holds .git,
+// or dir when there is none.
+func repositoryRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
 }
