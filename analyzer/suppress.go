@@ -3,6 +3,8 @@ package analyzer
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -27,8 +29,9 @@ import (
 // IgnoreAnnotation is the annotation that suppresses findings on its object.
 const IgnoreAnnotation = "tokenlint.io/ignore"
 
-// ignoreDirective starts a suppression comment, after "# ".
-const ignoreDirective = "tokenlint:ignore"
+// unknownAnnotation marks the directive of an annotation of tokenlint.io
+// other than IgnoreAnnotation.
+const unknownAnnotation = "\x02"
 
 // InvalidSuppression is the framework rule for suppressions that cannot be
 // applied.
@@ -137,24 +140,26 @@ type Directive struct {
 // reads lines, not the parser's comments, so a comment in a block scalar (a
 // shell comment on a script line) counts too; JSON has no comments.
 func scanDirectives(c chunk) []Directive {
-	if c.json || !bytes.Contains(c.text, []byte("tokenlint:")) {
+	if c.json || !bytes.Contains(c.text, []byte("tokenlint")) {
 		return nil
 	}
 	var ds []Directive
 	lines := bytes.Split(c.text, []byte("\n"))
 	for i, line := range lines {
-		at := bytes.Index(line, []byte("tokenlint:"))
-		if at < 0 {
+		if !bytes.Contains(line, []byte("tokenlint")) {
 			continue
 		}
-		hash := bytes.LastIndexByte(line[:at], '#')
-		if hash < 0 || len(bytes.TrimSpace(line[hash+1:at])) != 0 {
-			continue // "tokenlint:" in a value or in the middle of a comment's prose
+		m := directivePattern.FindSubmatchIndex(line)
+		if m == nil {
+			continue
 		}
-		if hash > 0 && line[hash-1] != ' ' && line[hash-1] != '\t' {
-			continue // a '#' inside a word is no comment
+		hash := m[2]
+		text := strings.TrimSpace(string(bytes.TrimRight(line[m[1]:], "\r")))
+		if sep := string(line[m[4]:m[5]]); sep != ":" {
+			// "tokenlint-ignore", "tokenlint ignore": meant as a
+			// suppression, but it suppresses nothing; say so.
+			text = misspeltDirective + string(line[m[4]:m[1]])
 		}
-		text := strings.TrimSpace(string(bytes.TrimRight(line[at+len("tokenlint:"):], "\r")))
 		lineNo := c.lineOffset + i + 1
 		d := Directive{
 			Position: Position{File: c.file, Line: lineNo, Column: runeColumn(line, hash), EndLine: lineNo,
@@ -178,6 +183,17 @@ func scanDirectives(c chunk) []Directive {
 	return ds
 }
 
+// directivePattern finds a comment that starts with "tokenlint:" (group 1
+// is the '#', group 2 what follows "tokenlint"), or with a misspelling of
+// "tokenlint:ignore" ("tokenlint-ignore", "tokenlint ignore"). A '#' must
+// start the line or follow a blank, as YAML's comments do; "tokenlint:" in
+// a value or in the middle of a comment's prose is no directive.
+var directivePattern = regexp.MustCompile(`(?:^|[ \t])(#)[ \t]*tokenlint(:|[-_ .]?ignore\b)`)
+
+// misspeltDirective marks the text of a directive spelt otherwise than
+// "tokenlint:".
+const misspeltDirective = "\x01"
+
 // runeColumn is the 1-based character column of byte offset i of line.
 func runeColumn(line []byte, i int) int {
 	return len([]rune(string(line[:i]))) + 1
@@ -192,6 +208,19 @@ func annotationDirectives(o *Object) []Directive {
 	}
 	var ds []Directive
 	for _, p := range paths {
+		// Another annotation of tokenlint's domain is a misspelling
+		// ("tokenlint.io/ignored"), which would otherwise suppress
+		// nothing without a word.
+		if m, ok := o.Lookup(p); ok {
+			if annotations, ok := m.(map[string]any); ok {
+				for _, key := range slices.Sorted(maps.Keys(annotations)) {
+					if key != IgnoreAnnotation && strings.HasPrefix(strings.ToLower(key), "tokenlint.io/") {
+						pos, _ := o.Locate(JoinPath(p, key))
+						ds = append(ds, Directive{Position: pos, Text: unknownAnnotation + key, Object: o, Context: o.Context})
+					}
+				}
+			}
+		}
 		path := JoinPath(p, IgnoreAnnotation)
 		v, ok := o.Lookup(path)
 		if !ok {
@@ -225,6 +254,12 @@ func parseDirective(d Directive, reg *Registry) (*suppression, string) {
 	text := d.Text
 	if strings.HasPrefix(text, "\x00") {
 		return nil, fmt.Sprintf("annotation %s is %q, not a string: write \"RULE -- reason\"", IgnoreAnnotation, text[1:])
+	}
+	if strings.HasPrefix(text, misspeltDirective) {
+		return nil, fmt.Sprintf("%q is not a directive, so it suppresses nothing: write \"# tokenlint:ignore RULE -- reason\"", "tokenlint"+strings.TrimPrefix(text, misspeltDirective))
+	}
+	if strings.HasPrefix(text, unknownAnnotation) {
+		return nil, fmt.Sprintf("annotation %q is not one of tokenlint's, so it suppresses nothing: write %s: \"RULE -- reason\"", text[1:], IgnoreAnnotation)
 	}
 	what := "annotation " + IgnoreAnnotation
 	if d.Object == nil {
