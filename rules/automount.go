@@ -23,7 +23,8 @@ var AutomountedToken = &analyzer.Rule{
 		"own namespace; tokenlint reads its value when the ServiceAccount is part of the same run, and never " +
 		"takes one from another namespace. When the ServiceAccount is not in the input, tokenlint cannot know what " +
 		"the cluster's ServiceAccount sets and assumes it sets nothing, so the default applies; lint the workload with the " +
-		"ServiceAccount's file to resolve it. The message says which object decided.\n\n" +
+		"ServiceAccount's file, or with `--context PATH` (the repository, in a pre-commit hook that passes only " +
+		"staged files), to resolve it. The message says which object decided.\n\n" +
 		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
 		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
 		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
