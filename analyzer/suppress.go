@@ -131,6 +131,11 @@ type Directive struct {
 	Target int
 	// Object is the annotated object; nil for a comment.
 	Object *Object
+	// Source is the Helm template a comment was rendered from (the
+	// document's "# Source:"), so that its TL002 and TL003 findings name
+	// the template as the findings of objects do; an annotation's is its
+	// object's.
+	Source string
 	// Context is set for directives of context input, which suppress but
 	// are never reported.
 	Context bool
@@ -166,6 +171,7 @@ func scanDirectives(c chunk) []Directive {
 				EndColumn: runeColumn(line, len(bytes.TrimRight(line, " \t\r")))},
 			Text:   text,
 			Target: lineNo,
+			Source: c.source,
 		}
 		if len(bytes.TrimSpace(line[:hash])) == 0 {
 			// Alone on its line: it covers the next line of content.
@@ -343,7 +349,7 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		s, problem := parseDirective(d, reg)
 		if s == nil {
 			if !d.Context {
-				f := Finding{Rule: InvalidSuppression, Severity: InvalidSuppression.Severity, Message: problem, Position: d.Position}
+				f := Finding{Rule: InvalidSuppression, Severity: InvalidSuppression.Severity, Message: problem, Position: d.Position, Source: d.Source}
 				if d.Object != nil {
 					f.Object, f.Source, f.obj = d.Object.Ref(), d.Object.Source, d.Object
 				}
@@ -413,7 +419,7 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		case s.d.Target != s.d.Position.Line:
 			where = fmt.Sprintf("on line %d", s.d.Target)
 		}
-		f := Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, Position: s.d.Position,
+		f := Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, Position: s.d.Position, Source: s.d.Source,
 			Message: fmt.Sprintf("suppression of %s suppresses nothing: no such finding %s. Remove it, or move it to the finding's line", strings.Join(unused, ", "), where)}
 		if s.d.Object != nil {
 			f.Object, f.Source, f.obj = s.d.Object.Ref(), s.d.Object.Source, s.d.Object

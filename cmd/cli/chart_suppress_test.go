@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/chart/loader"
+	helmvalues "helm.sh/helm/v4/pkg/cli/values"
+	"helm.sh/helm/v4/pkg/getter"
+	release "helm.sh/helm/v4/pkg/release/v1"
+)
+
+// operatorChart is a chart written the way popular charts are, with
+// suppression comments in its templates and a tokenlint.io/ignore annotation
+// in values.yaml's podAnnotations.
+const operatorChart = "testdata/charts/operator"
+
+type chartFinding struct {
+	RuleID      string `json:"ruleId"`
+	Line        int    `json:"line"`
+	File        string `json:"file"`
+	Template    string `json:"template"`
+	Path        string `json:"path"`
+	Suppressed  bool   `json:"suppressed"`
+	Suppression *struct {
+		Via  string `json:"via"`
+		Line int    `json:"line"`
+	} `json:"suppression"`
+}
+
+// lintChartJSON lints with --format json and returns the findings.
+func lintChartJSON(t *testing.T, stdin string, args ...string) (int, []chartFinding) {
+	t.Helper()
+	code, out, errOut := run(t, stdin, append([]string{"lint", "--no-config", "--format", "json"}, args...)...)
+	var report struct {
+		Findings []chartFinding `json:"findings"`
+		Errors   []any          `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &report); err != nil {
+		t.Fatalf("exit %d, output is not JSON: %v\n%s\n%s", code, err, out, errOut)
+	}
+	if len(report.Errors) > 0 {
+		t.Fatalf("input errors: %v", report.Errors)
+	}
+	return code, report.Findings
+}
+
+// renderOperator renders the chart as `helm template` does (client-only,
+// release-name, default namespace), independently of tokenlint's loader.
+func renderOperator(t *testing.T, set ...string) []string {
+	t.Helper()
+	chrt, err := loader.Load(filepath.Join(repoRoot, operatorChart))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := (&helmvalues.Options{Values: set}).MergeValues(getter.Providers{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := action.NewInstall(action.NewConfiguration())
+	inst.DryRunStrategy = action.DryRunClient
+	inst.Replace = true
+	inst.ReleaseName = "release-name"
+	inst.Namespace = "default"
+	r, err := inst.Run(chrt, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := r.(*release.Release)
+	if len(rel.Hooks) > 0 {
+		t.Fatal("the operator chart has hooks: the rendered stream is more than the manifest")
+	}
+	return strings.Split(strings.TrimSpace(rel.Manifest)+"\n", "\n")
+}
+
+const (
+	vaultToken   = "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken"
+	metricsToken = "spec.template.spec.volumes[1].projected.sources[0].serviceAccountToken"
+)
+
+// wantSuppressed are the chart's findings with its default values, and how
+// each is suppressed: above is the number of lines between the suppression
+// and the finding (0 for a comment at the end of the finding's line).
+var wantSuppressed = []struct {
+	rule, path, via string
+	above           int
+}{
+	{"TL301", "spec.template.spec.automountServiceAccountToken", "annotation", -1},
+	{"TL101", vaultToken, "comment", 0},                        // at the end of "- serviceAccountToken:"
+	{"TL103", vaultToken + ".expirationSeconds", "comment", 1}, // alone on the line above
+	{"TL101", metricsToken, "comment", 1},                      // inside {{- if .Values.vault.metricsToken.enabled }}
+}
+
+func TestChartSuppressions(t *testing.T) {
+	rendered := renderOperator(t)
+	line := func(n int) string {
+		if n < 1 || n > len(rendered) {
+			return ""
+		}
+		return rendered[n-1]
+	}
+	check := func(t *testing.T, file string, code int, findings []chartFinding) {
+		t.Helper()
+		if code != ExitOK {
+			t.Errorf("exit %d, want %d: every finding is suppressed", code, ExitOK)
+		}
+		for _, f := range findings {
+			if f.File != file {
+				t.Errorf("%s at %s:%d, want file %s", f.RuleID, f.File, f.Line, file)
+			}
+			if f.Template != "operator/templates/deployment.yaml" {
+				t.Errorf("%s at line %d: template %q", f.RuleID, f.Line, f.Template)
+			}
+			if !f.Suppressed {
+				t.Errorf("unexpected unsuppressed %s at line %d (%s): %q", f.RuleID, f.Line, f.Path, line(f.Line))
+			}
+		}
+		for _, w := range wantSuppressed {
+			i := slices.IndexFunc(findings, func(f chartFinding) bool { return f.RuleID == w.rule && f.Path == w.path })
+			if i < 0 {
+				t.Errorf("no %s at %s", w.rule, w.path)
+				continue
+			}
+			f := findings[i]
+			if !f.Suppressed || f.Suppression == nil || f.Suppression.Via != w.via {
+				t.Errorf("%s at %s, line %d: suppressed %v by %+v, want by %s", w.rule, w.path, f.Line, f.Suppressed, f.Suppression, w.via)
+				continue
+			}
+			at := line(f.Suppression.Line)
+			switch {
+			case w.via == "annotation":
+				if !strings.Contains(at, "tokenlint.io/ignore: TL301 -- ") {
+					t.Errorf("%s suppressed at line %d, which is %q, not the podAnnotations' annotation", w.rule, f.Suppression.Line, at)
+				}
+			case f.Suppression.Line != f.Line-w.above || !strings.Contains(at, "# tokenlint:ignore "+w.rule+" -- "):
+				t.Errorf("%s at line %d (%q) suppressed by line %d (%q), want the comment %d line(s) above",
+					w.rule, f.Line, line(f.Line), f.Suppression.Line, at, w.above)
+			}
+		}
+		if len(findings) != len(wantSuppressed) {
+			t.Errorf("%d findings, want %d: %+v", len(findings), len(wantSuppressed), findings)
+		}
+	}
+
+	t.Run("chart directory", func(t *testing.T) {
+		code, findings := lintChartJSON(t, "", operatorChart)
+		check(t, operatorChart, code, findings)
+	})
+	t.Run("helm template on standard input", func(t *testing.T) {
+		code, findings := lintChartJSON(t, strings.Join(rendered, "\n"), "-")
+		check(t, "<stdin>", code, findings)
+	})
+}
+
+func TestChartSuppressionsBecomeUnused(t *testing.T) {
+	set := []string{"vault.audience=vault", "vault.tokenTTL=3600"}
+	rendered := renderOperator(t, set...)
+	var args []string
+	for _, s := range set {
+		args = append(args, "--set", s)
+	}
+	_, findings := lintChartJSON(t, "", append(args, operatorChart)...)
+	var unused []string
+	for _, f := range findings {
+		switch f.RuleID {
+		case "TL003":
+			// It names the template, as the findings of objects do, so
+			// that SARIF and GitHub annotations place it in the template
+			// rather than at a line of the chart directory.
+			if f.Template != "operator/templates/deployment.yaml" {
+				t.Errorf("TL003 at line %d: template %q", f.Line, f.Template)
+			}
+			unused = append(unused, fmt.Sprintf("%d: %s", f.Line, strings.TrimSpace(rendered[f.Line-1])))
+		case "TL301":
+			if f.Suppression == nil || f.Suppression.Via != "annotation" {
+				t.Errorf("TL301 is not suppressed by the annotation: %+v", f)
+			}
+		case "TL101":
+			if f.Path != metricsToken || !f.Suppressed {
+				t.Errorf("unexpected TL101: %+v", f)
+			}
+		default:
+			t.Errorf("unexpected %s at line %d (%s)", f.RuleID, f.Line, f.Path)
+		}
+	}
+	// The comment at the end of "- serviceAccountToken:", and the one
+	// above expirationSeconds.
+	if len(unused) != 2 ||
+		!strings.HasPrefix(strings.SplitN(unused[0], ": ", 2)[1], "- serviceAccountToken: # tokenlint:ignore TL101 -- ") ||
+		!strings.HasPrefix(strings.SplitN(unused[1], ": ", 2)[1], "# tokenlint:ignore TL103 -- ") {
+		t.Errorf("--set %v: unused suppressions\n%s", set, strings.Join(unused, "\n"))
+	}
+
+	// A comment inside a {{- if }} that renders nothing is not rendered
+	// either: it is not reported as unused.
+	code, findings := lintChartJSON(t, "", "--set", "vault.metricsToken.enabled=false", operatorChart)
+	if code != ExitOK || len(findings) != len(wantSuppressed)-1 || slices.ContainsFunc(findings, func(f chartFinding) bool { return !f.Suppressed }) {
+		t.Errorf("vault.metricsToken.enabled=false: exit %d, %+v", code, findings)
+	}
+
+	// Without the annotation in podAnnotations, TL301 is reported.
+	code, findings = lintChartJSON(t, "", "--set", `podAnnotations.tokenlint\.io/ignore=null`, operatorChart)
+	if i := slices.IndexFunc(findings, func(f chartFinding) bool { return f.RuleID == "TL301" }); code != ExitFindings || i < 0 || findings[i].Suppressed {
+		t.Errorf("without the annotation: exit %d, %+v", code, findings)
+	}
+}
