@@ -41,6 +41,11 @@ type Input struct {
 	// Directives are the suppression comments of the input.
 	Directives []Directive
 	Files      int
+
+	// loaded holds the absolute names of the files read (or charts
+	// rendered), so that a file named twice, or named and found while
+	// walking, is read once.
+	loaded map[string]bool
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -85,15 +90,16 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	if context {
 		target = &Input{} // problems and counts of context are dropped
 	}
-	seen := map[string]bool{}
-	for _, o := range in.Objects {
-		seen[absPath(o.File)] = true
+	if in.loaded == nil {
+		in.loaded = map[string]bool{}
 	}
 	for _, src := range l.expand(paths, target) {
-		if context && seen[absPath(src.name)] {
-			continue
+		if abs := absPath(src.name); src.name != StdinName {
+			if in.loaded[abs] {
+				continue
+			}
+			in.loaded[abs] = true
 		}
-		seen[absPath(src.name)] = true
 		f := src.name
 		var data []byte
 		var err error
@@ -108,6 +114,11 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			continue
 		}
 		target.Files++
+		ds := scanDirectives(f, data)
+		for i := range ds {
+			ds[i].Context = context
+		}
+		in.Directives = append(in.Directives, ds...)
 		chunks = append(chunks, splitDocuments(f, data)...)
 	}
 
@@ -133,11 +144,7 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		for _, o := range r.objects {
 			o.Context = context
 		}
-		for i := range r.directives {
-			r.directives[i].Context = context
-		}
 		in.Objects = append(in.Objects, r.objects...)
-		in.Directives = append(in.Directives, r.directives...)
 		target.Problems = append(target.Problems, r.problems...)
 	}
 }
@@ -261,9 +268,8 @@ type chunk struct {
 }
 
 type chunkResult struct {
-	objects    []*Object
-	problems   []Problem
-	directives []Directive
+	objects  []*Object
+	problems []Problem
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -354,7 +360,6 @@ var yamlParserProblems = map[string]bool{
 // parse turns one document into objects.
 func (l *Loader) parse(c chunk) chunkResult {
 	var r chunkResult
-	r.directives = scanDirectives(c)
 	lim := l.limits()
 	problem := func(line, col int, msg string) {
 		r.problems = append(r.problems, Problem{Position: Position{File: c.file, Line: line + c.lineOffset, Column: max(col, 1)}, Message: msg})

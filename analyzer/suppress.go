@@ -141,18 +141,28 @@ type Directive struct {
 	Context bool
 }
 
-// scanDirectives finds the "# tokenlint:" comments of a YAML document. It
-// reads lines, not the parser's comments, so a comment in a block scalar (a
-// shell comment on a script line) counts too; JSON has no comments.
-func scanDirectives(c chunk) []Directive {
-	if c.json || !bytes.Contains(c.text, []byte("tokenlint")) {
+// scanDirectives finds the "# tokenlint:" comments of a file. It reads
+// lines, not the parser's comments, so a comment in a block scalar (a shell
+// comment on a script line) counts too, and a comment alone on its line
+// covers the next line of content across document separators, as a header
+// comment above "---" means the document below. JSON has no comments.
+func scanDirectives(file string, data []byte) []Directive {
+	if !bytes.Contains(data, []byte("tokenlint")) && !bytes.Contains(data, []byte("TOKENLINT")) {
+		return nil
+	}
+	data = bytes.TrimPrefix(data, bom)
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return nil
 	}
 	var ds []Directive
-	lines := bytes.Split(c.text, []byte("\n"))
+	lines := bytes.Split(data, []byte("\n"))
+	source := "" // the document's "# Source:" template, as splitDocuments reads it
 	for i, line := range lines {
-		if !bytes.Contains(line, []byte("tokenlint")) {
-			continue
+		switch t := bytes.TrimRight(line, "\r"); {
+		case bytes.HasPrefix(t, []byte("---")) && (len(t) == 3 || t[3] == ' ' || t[3] == '\t'):
+			source = ""
+		case bytes.HasPrefix(t, []byte("# Source: ")) && source == "":
+			source = strings.TrimSpace(string(t[len("# Source: "):]))
 		}
 		m := directivePattern.FindSubmatchIndex(line)
 		if m == nil {
@@ -160,26 +170,25 @@ func scanDirectives(c chunk) []Directive {
 		}
 		hash := m[2]
 		text := strings.TrimSpace(string(bytes.TrimRight(line[m[1]:], "\r")))
-		if sep := string(line[m[4]:m[5]]); sep != ":" {
-			// "tokenlint-ignore", "tokenlint ignore": meant as a
-			// suppression, but it suppresses nothing; say so.
-			text = misspeltDirective + string(line[m[4]:m[1]])
+		if word := string(line[m[4]-len("tokenlint") : m[5]]); word != "tokenlint:" {
+			// "tokenlint-ignore", "tokenlint ignore", "TOKENLINT:":
+			// meant as a suppression, but it suppresses nothing; say so.
+			text = misspeltDirective + string(line[m[4]-len("tokenlint"):m[1]])
 		}
-		lineNo := c.lineOffset + i + 1
+		lineNo := i + 1
 		d := Directive{
-			Position: Position{File: c.file, Line: lineNo, Column: runeColumn(line, hash), EndLine: lineNo,
+			Position: Position{File: file, Line: lineNo, Column: runeColumn(line, hash), EndLine: lineNo,
 				EndColumn: runeColumn(line, len(bytes.TrimRight(line, " \t\r")))},
 			Text:   text,
 			Target: lineNo,
-			Source: c.source,
+			Source: source,
 		}
 		if len(bytes.TrimSpace(line[:hash])) == 0 {
 			// Alone on its line: it covers the next line of content.
 			d.Target = lineNo + 1
 			for j := i + 1; j < len(lines); j++ {
-				t := bytes.TrimSpace(lines[j])
-				if len(t) != 0 && t[0] != '#' {
-					d.Target = c.lineOffset + j + 1
+				if t := bytes.TrimSpace(lines[j]); len(t) != 0 && t[0] != '#' && !isDocumentMarker(t) {
+					d.Target = j + 1
 					break
 				}
 			}
@@ -189,12 +198,17 @@ func scanDirectives(c chunk) []Directive {
 	return ds
 }
 
+// isDocumentMarker reports whether a trimmed line is "---" or "..." alone.
+func isDocumentMarker(t []byte) bool {
+	return string(t) == "---" || string(t) == "..."
+}
+
 // directivePattern finds a comment that starts with "tokenlint:" (group 1
 // is the '#', group 2 what follows "tokenlint"), or with a misspelling of
 // "tokenlint:ignore" ("tokenlint-ignore", "tokenlint ignore"). A '#' must
 // start the line or follow a blank, as YAML's comments do; "tokenlint:" in
 // a value or in the middle of a comment's prose is no directive.
-var directivePattern = regexp.MustCompile(`(?:^|[ \t])(#)[ \t]*tokenlint(:|[-_ .]?ignore\b)`)
+var directivePattern = regexp.MustCompile(`(?i)(?:^|[ \t])(#)[ \t]*tokenlint(:|[-_ .]?ignore\b)`)
 
 // misspeltDirective marks the text of a directive spelt otherwise than
 // "tokenlint:".
@@ -262,7 +276,7 @@ func parseDirective(d Directive, reg *Registry) (*suppression, string) {
 		return nil, fmt.Sprintf("annotation %s is %q, not a string: write \"RULE -- reason\"", IgnoreAnnotation, text[1:])
 	}
 	if strings.HasPrefix(text, misspeltDirective) {
-		return nil, fmt.Sprintf("%q is not a directive, so it suppresses nothing: write \"# tokenlint:ignore RULE -- reason\"", "tokenlint"+strings.TrimPrefix(text, misspeltDirective))
+		return nil, fmt.Sprintf("%q is not a directive, so it suppresses nothing: write \"# tokenlint:ignore RULE -- reason\"", strings.TrimPrefix(text, misspeltDirective))
 	}
 	if strings.HasPrefix(text, unknownAnnotation) {
 		return nil, fmt.Sprintf("annotation %q is not one of tokenlint's, so it suppresses nothing: write %s: \"RULE -- reason\"", text[1:], IgnoreAnnotation)
@@ -367,32 +381,30 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 	if len(all) == 0 {
 		return out
 	}
-	apply := func(f *Finding, ss []*suppression, via string) bool {
+	// Every suppression that covers a finding is used, so that a comment
+	// and an annotation saying the same are both kept; the first (the
+	// nearest: a comment) is the one the finding shows.
+	apply := func(f *Finding, ss []*suppression, via string) {
 		for _, s := range ss {
 			if i := slices.Index(s.rules, f.Rule); i >= 0 {
 				s.used[i] = true
 				if f.Suppression == nil {
 					f.Suppression = &Suppression{Kind: "inSource", Via: via, Reason: s.reason, Position: s.d.Position}
 				}
-				return true
 			}
 		}
-		return false
 	}
 	for i := range findings {
 		f := &findings[i]
 		if f.Rule == InvalidManifest {
 			continue
 		}
-		if apply(f, byLine[lineKey{f.Position.File, f.Position.Line}], "comment") {
-			continue
-		}
+		apply(f, byLine[lineKey{f.Position.File, f.Position.Line}], "comment")
 		if f.obj != nil && f.Path == "" {
 			// A finding about the whole object is also covered by a
 			// comment above the object's first line.
-			if first, _ := f.obj.Lines(); first != f.Position.Line &&
-				apply(f, byLine[lineKey{f.Position.File, first}], "comment") {
-				continue
+			if first, _ := f.obj.Lines(); first != f.Position.Line {
+				apply(f, byLine[lineKey{f.Position.File, first}], "comment")
 			}
 		}
 		if f.obj != nil {
