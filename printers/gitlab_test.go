@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 	"github.com/tokenlint/tokenlint/printers"
@@ -183,4 +184,46 @@ func TestGitLabEmptyReport(t *testing.T) {
 func ExampleNames() {
 	fmt.Println(strings.Join(printers.Names(), " "))
 	// Output: text json sarif github gitlab junit
+}
+
+// TestReadmeCISnippets checks that the README's GitLab CI job and Jenkins
+// step read the files their tokenlint command writes.
+func TestReadmeCISnippets(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// block is the fenced block whose first line starts with first.
+	block := func(lang, first string) string {
+		_, rest, ok := strings.Cut(string(readme), "```"+lang+"\n"+first)
+		if !ok {
+			t.Fatalf("the README has no %s block starting %q", lang, first)
+		}
+		body, _, _ := strings.Cut(first+rest, "\n```\n")
+		return body
+	}
+	var job map[string]struct {
+		Script    []string
+		Artifacts struct {
+			When    string
+			Reports struct{ Codequality, Junit string }
+		}
+	}
+	if err := yaml.Unmarshal([]byte(block("yaml", "# .gitlab-ci.yml")), &job); err != nil {
+		t.Fatalf("the README's .gitlab-ci.yml: %v", err)
+	}
+	j := job["tokenlint"]
+	script := strings.Join(j.Script, "\n")
+	if r := j.Artifacts.Reports; r.Codequality == "" || r.Junit == "" || j.Artifacts.When != "always" ||
+		!strings.Contains(script, "--format gitlab="+r.Codequality+" ") || !strings.Contains(script, "--format junit="+r.Junit+" ") {
+		t.Errorf("the GitLab job writes %q but reports %+v (when %q)", script, r, j.Artifacts.When)
+	}
+	jenkins := block("groovy", "// Jenkinsfile")
+	for _, f := range []string{"junit", "sarif"} {
+		_, rest, ok := strings.Cut(jenkins, "--format "+f+"=")
+		name, _, _ := strings.Cut(rest, " ")
+		if !ok || name == "" || !strings.Contains(jenkins, "'"+name+"'") {
+			t.Errorf("the Jenkinsfile writes %s to %q but does not read it back", f, name)
+		}
+	}
 }
