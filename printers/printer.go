@@ -35,7 +35,7 @@ type Options struct {
 }
 
 // Names lists the formats New knows.
-func Names() []string { return []string{"text", "json", "sarif", "github"} }
+func Names() []string { return []string{"text", "json", "sarif", "github", "gitlab", "junit"} }
 
 // suppressedBy says what suppressed a finding, for people: "comment at
 // deploy/web.yaml:12: the operator calls the API".
@@ -61,6 +61,10 @@ func New(name string, opts Options) (Printer, error) {
 		return &SARIF{opts}, nil
 	case "github":
 		return &GitHub{opts}, nil
+	case "gitlab":
+		return &GitLab{opts}, nil
+	case "junit":
+		return &JUnit{opts}, nil
 	case "baseline":
 		return &BaselineWriter{opts}, nil
 	}
@@ -85,7 +89,7 @@ func (o Options) relPath(name string) string {
 }
 
 // rootPath makes a file name relative to the repository root (SARIFRoot, or
-// BaseDir without one), for formats read by GitHub.
+// BaseDir without one), for formats read by a code host or a CI server.
 func (o Options) rootPath(name string) string {
 	if o.SARIFRoot != "" {
 		o.BaseDir = o.SARIFRoot

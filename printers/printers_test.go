@@ -839,4 +839,20 @@ func TestSuppressedFindings(t *testing.T) {
 	if gh := print(t, "github", opts, rep); len(gh) != 0 {
 		t.Errorf("GitHub annotations for suppressed findings:\n%s", gh)
 	}
+	if gl := print(t, "gitlab", opts, rep); string(gl) != "[]\n" {
+		t.Errorf("GitLab issues for suppressed findings:\n%s", gl)
+	}
+	junitDoc := print(t, "junit", opts, rep)
+	validateJUnitXSD(t, junitDoc)
+	ju := parseJUnit(t, junitDoc)
+	if ju.Tests == 0 || ju.Failures != 0 || ju.Errors != 0 {
+		t.Errorf("JUnit counts %d tests, %d failures, %d errors for suppressed findings: want every case skipped", ju.Tests, ju.Failures, ju.Errors)
+	}
+	for _, s := range ju.Suites {
+		for _, c := range s.Cases {
+			if len(c.Skipped) != 1 || !strings.HasPrefix(c.Skipped[0].Message, "suppressed: ") {
+				t.Errorf("JUnit case %q of %s is not skipped as suppressed", c.Name, s.Name)
+			}
+		}
+	}
 }

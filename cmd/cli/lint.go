@@ -96,7 +96,7 @@ func newLintCommand(s Streams) *cobra.Command {
 	}
 	addLintFlags(cmd, &o)
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.formats, "format", "f", nil, "output format: text, json, sarif or github; NAME=FILE writes that format to FILE (repeatable)")
+	f.StringArrayVarP(&o.formats, "format", "f", nil, "output format: text, json, sarif, github, gitlab or junit; NAME=FILE writes that format to FILE (repeatable)")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.BoolVar(&o.showSuppressed, "show-suppressed", false, "text: also list suppressed findings, with what suppressed them")
 	f.StringVar(&o.sarifRoot, "sarif-root", "", "SARIF, GitHub annotations and fingerprints: the repository root that paths are relative to (default: the working directory)")
