@@ -42,12 +42,66 @@ func fingerprint(findings []Finding, root string) {
 		if f.Rule.Origin != "" { // a Rego policy
 			detail += "\x00" + f.Message
 		}
-		key := strings.Join([]string{f.Rule.ID, file, f.Source, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Path, detail}, "\x00")
+		path := f.Path
+		if f.obj != nil {
+			path = stablePath(f.obj.Raw, path)
+		}
+		key := strings.Join([]string{f.Rule.ID, file, f.Source, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, path, detail}, "\x00")
 		n := seen[key]
 		seen[key] = n + 1
 		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d", key, n))
 		f.Fingerprint = hex.EncodeToString(sum[:16])
 	}
+}
+
+// stablePath is a field path with the list items that Kubernetes keys by
+// name (containers, env, volumes, volumeMounts, ...) named instead of
+// numbered, and a projected volume's sources by what they project, so that
+// adding a container, a variable or a volume in front of a finding's does
+// not change its fingerprint: "spec.containers[name=web].env[name=TOKEN]".
+func stablePath(raw map[string]any, path string) string {
+	var b strings.Builder
+	var cur any = raw
+	for _, seg := range parsePath(path) {
+		if !seg.isIdx {
+			b.WriteString("." + seg.key)
+			m, _ := cur.(map[string]any)
+			cur = m[seg.key]
+			continue
+		}
+		l, _ := cur.([]any)
+		if seg.index < 0 || seg.index >= len(l) {
+			fmt.Fprintf(&b, "[%d]", seg.index)
+			cur = nil
+			continue
+		}
+		cur = l[seg.index]
+		fmt.Fprintf(&b, "[%s]", itemKey(cur, seg.index))
+	}
+	return b.String()
+}
+
+// itemKey names a list item by its name, or by its only key and that
+// key's name or path (a projected source), else by its index.
+func itemKey(item any, index int) string {
+	m, ok := item.(map[string]any)
+	if !ok {
+		return fmt.Sprint(index)
+	}
+	if name, ok := m["name"].(string); ok && name != "" {
+		return "name=" + name
+	}
+	if len(m) == 1 {
+		for k, v := range m {
+			inner, _ := v.(map[string]any)
+			for _, id := range []string{"name", "path"} {
+				if s, ok := inner[id].(string); ok && s != "" {
+					return k + "=" + s
+				}
+			}
+		}
+	}
+	return fmt.Sprint(index)
 }
 
 // relativeTo is name relative to root with forward slashes when it lies

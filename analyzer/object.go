@@ -65,12 +65,18 @@ func (r Ref) String() string {
 	return r.Kind + " " + r.Namespace + "/" + r.Name
 }
 
+// FirstLine is the object's first line in its file: Lines' first, without
+// walking the object.
+func (o *Object) FirstLine() int {
+	if n := deref(o.node); n != nil {
+		return n.Line + o.lineOffset
+	}
+	return o.lineOffset + 1
+}
+
 // Lines returns the first and last line of the object in its file.
 func (o *Object) Lines() (first, last int) {
-	first = o.lineOffset + 1
-	if n := deref(o.node); n != nil {
-		first = n.Line + o.lineOffset
-	}
+	first = o.FirstLine()
 	last = first
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {

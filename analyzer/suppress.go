@@ -403,7 +403,7 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		if f.obj != nil && f.Path == "" {
 			// A finding about the whole object is also covered by a
 			// comment above the object's first line.
-			if first, _ := f.obj.Lines(); first != f.Position.Line {
+			if first := f.obj.FirstLine(); first != f.Position.Line {
 				apply(f, byLine[lineKey{f.Position.File, first}], "comment")
 			}
 		}
