@@ -2,6 +2,11 @@ GO     ?= go
 BIN    ?= bin/tokenlint
 CORPUS ?= .bench/corpus-10k.yaml
 GEN    ?= ../shared/bench/gencorpus.py
+CONFIGURED ?= .bench/configured-10k
+BASELINE   ?= .bench/baseline-10k.json
+# OLD names another tokenlint binary (the previous release) to time next to
+# this one: make bench OLD=/tmp/tokenlint-old
+OLD    ?=
 
 .PHONY: build test lint bench clean
 
@@ -19,11 +24,17 @@ $(CORPUS):
 	mkdir -p $(dir $(CORPUS))
 	python3 $(GEN) --size 10k --single $(CORPUS)
 
+# The configured corpus: the same manifests with a .tokenlint.yaml and a few
+# hundred suppressions, placed on the findings of a first run.
+$(CONFIGURED)/.tokenlint.yaml: $(CORPUS) scripts/benchcorpus.py | build
+	python3 scripts/benchcorpus.py $(BIN) $(CORPUS) $(CONFIGURED)
+
 # bench times whole tokenlint processes on the 10,000-object corpus (wall
-# time, objects/s, peak RSS), then the in-process benchmarks: the YAML parser
-# alone (the baseline) next to the whole lint.
-bench: build $(CORPUS)
-	python3 scripts/bench.py $(BIN) $(CORPUS) 5
+# time, objects/s, CPU time, peak RSS), plain, configured with suppressions,
+# and with a baseline of every finding, interleaved; then the in-process
+# benchmarks: the YAML parser alone (the baseline) next to the whole lint.
+bench: build $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
+	python3 scripts/bench.py $(BIN) $(CORPUS) 5 --configured $(CONFIGURED) --baseline $(BASELINE) $(if $(OLD),--old $(OLD))
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
 
 clean:
