@@ -26,9 +26,6 @@ const FingerprintVersion = "v2"
 // share all of these are numbered in report order, so findings must be
 // sorted first.
 func fingerprint(findings []Finding, root string) {
-	if root == "" {
-		root, _ = os.Getwd()
-	}
 	seen := map[string]int{}
 	rel := map[string]string{}
 	for i := range findings {

@@ -44,8 +44,9 @@ type Input struct {
 
 	// loaded holds the absolute names of the files read (or charts
 	// rendered), so that a file named twice, or named and found while
-	// walking, is read once.
+	// walking, is read once; linted those that are not context.
 	loaded map[string]bool
+	linted map[string]bool
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -91,7 +92,7 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		target = &Input{} // problems and counts of context are dropped
 	}
 	if in.loaded == nil {
-		in.loaded = map[string]bool{}
+		in.loaded, in.linted = map[string]bool{}, map[string]bool{}
 	}
 	for _, src := range l.expand(paths, target) {
 		if abs := absPath(src.name); src.name != StdinName {
@@ -114,6 +115,9 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			continue
 		}
 		target.Files++
+		if !context {
+			in.linted[f] = true
+		}
 		ds := scanDirectives(f, data)
 		for i := range ds {
 			ds[i].Context = context

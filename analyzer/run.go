@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"cmp"
+	"os"
 	"fmt"
 	"runtime"
 	"slices"
@@ -128,7 +129,13 @@ type Report struct {
 	// Unchanged counts the findings left out because their lines and
 	// objects did not change (Options.Changes).
 	Unchanged int
+	// Root is the directory fingerprints name files relative to.
+	Root string
 }
+
+// RootRelative is a file name relative to the report's root, with forward
+// slashes, as fingerprints and baselines name files.
+func (rep *Report) RootRelative(name string) string { return relativeTo(rep.Root, name) }
 
 // Counts reports whether the finding counts for the exit code.
 func (f *Finding) Counts() bool { return f.Suppression == nil }
@@ -201,10 +208,18 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 		}
 	}
 	SortFindings(rep.Findings)
-	fingerprint(rep.Findings, opts.Root)
+	rep.Root = opts.Root
+	if rep.Root == "" {
+		rep.Root, _ = os.Getwd()
+	}
+	fingerprint(rep.Findings, rep.Root)
 	if opts.Baseline != nil {
+		files := map[string]bool{}
+		for name := range in.linted {
+			files[rep.RootRelative(name)] = true
+		}
 		rep.Baseline = opts.Baseline.File
-		rep.BaselineFixed = opts.Baseline.apply(rep.Findings)
+		rep.BaselineFixed = opts.Baseline.apply(rep.Findings, files, reg, opts.Off)
 	}
 	if opts.Changes != nil {
 		n := len(rep.Findings)

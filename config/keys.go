@@ -103,7 +103,7 @@ var keys = []key{
 	},
 	{
 		name: "exclude", kind: kindGlobList,
-		doc:     "Files and directories not to lint: globs with `**` (doublestar syntax), relative to the configuration file's directory. A glob that matches a directory excludes everything under it.",
+		doc:     "Files and directories not to lint: globs with `**` (doublestar syntax), relative to the configuration file's directory. A glob that matches a directory excludes everything under it. A path named on the command line is excluded too, with a notice on standard error; `--context` paths are not.",
 		defText: "none",
 		example: []any{"third_party/**", "**/*_test.yaml"},
 	},

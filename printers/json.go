@@ -72,7 +72,8 @@ type jsonSummary struct {
 	// leave out.
 	Suppressed int `json:"suppressed"`
 	// BaselineFixed counts the baseline's entries that match no finding.
-	BaselineFixed int `json:"baselineFixed,omitempty"`
+	// (only with a baseline).
+	BaselineFixed *int `json:"baselineFixed,omitempty"`
 	// Unchanged counts findings left out by --new-from-rev.
 	Unchanged int `json:"unchanged,omitempty"`
 }
@@ -103,7 +104,10 @@ func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
 	c := countFindings(rep.Findings)
 	out.Summary = jsonSummary{Files: rep.Files, Objects: rep.Objects, Findings: c.findings(),
 		Errors: c.errors, Warnings: c.warnings, Notes: c.notes, InputErrors: len(rep.Problems),
-		Suppressed: c.suppressed, BaselineFixed: rep.BaselineFixed, Unchanged: rep.Unchanged}
+		Suppressed: c.suppressed, Unchanged: rep.Unchanged}
+	if rep.Baseline != "" {
+		out.Summary.BaselineFixed = &rep.BaselineFixed
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

@@ -733,10 +733,10 @@ func TestSuppressedFindings(t *testing.T) {
 	paths := []string{filepath.Join("testdata", "rules", "suppressions.yaml"), filepath.Join("testdata", "examples", "payments.yaml")}
 	first := analyzer.Run((&analyzer.Loader{}).Load(paths), reg, analyzer.DefaultSettings)
 	// The baseline accepts the findings of payments.yaml.
-	baseline := &analyzer.Baseline{File: "tokenlint-baseline.json", Fingerprints: map[string]bool{}}
+	baseline := &analyzer.Baseline{File: "tokenlint-baseline.json", Entries: map[string]analyzer.BaselineEntry{}}
 	for _, f := range first.Findings {
 		if strings.HasSuffix(f.Position.File, "payments.yaml") {
-			baseline.Fingerprints[f.Fingerprint] = true
+			baseline.Entries[f.Fingerprint] = analyzer.BaselineEntry{Rule: f.Rule.ID}
 		}
 	}
 	rep := analyzer.RunWith((&analyzer.Loader{}).Load(paths), reg, analyzer.Options{Settings: analyzer.DefaultSettings, Baseline: baseline})

@@ -245,7 +245,7 @@ func TestConfigCommands(t *testing.T) {
 
 	// config print: the file with the flags merged over it, which loads
 	// again and validates against the schema.
-	writeTree(t, repo, map[string]string{".tokenlint.yaml": "disable: [TL301]\nnamespace: apps\ncontext: [rbac/]\n"})
+	writeTree(t, repo, map[string]string{".tokenlint.yaml": "disable: [TL301]\nnamespace: apps\ncontext: [rbac/]\n", "rbac/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n"})
 	code, printed, stderr := runIn(t, repo, "config", "print", "--fail-on", "error", "--disable", "TL103", "--namespace", "payments")
 	if code != 0 {
 		t.Fatalf("config print: exit %d: %s", code, stderr)
@@ -488,4 +488,87 @@ func TestNewFromRev(t *testing.T) {
 	if code, _, stderr := runIn(t, outside, "lint", "--new-from-rev", "HEAD", "pod.yaml"); code != ExitError || !strings.Contains(stderr, "not inside a git work tree") {
 		t.Errorf("outside a work tree: exit %d, %q", code, stderr)
 	}
+}
+
+// TestAdoptionEdgeCases covers what users of pre-commit hooks, monorepos and
+// CI scripts run into.
+func TestAdoptionEdgeCases(t *testing.T) {
+	serviceAccount := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: tenant-operator\n  namespace: platform\nautomountServiceAccountToken: false\n"
+	repo := newRepoDir(t, map[string]string{
+		".tokenlint.yaml":              "exclude: [\"third_party/**\", \"**/*_test.yaml\"]\n",
+		"deploy/operator.yaml":         operatorDeployment,
+		"deploy/operator_test.yaml":    operatorDeployment,
+		"third_party/platform/sa.yaml": serviceAccount,
+	})
+	t.Run("a file named twice is linted once", func(t *testing.T) {
+		_, rep, _ := lintJSON(t, repo, "deploy", "deploy/operator.yaml", "./deploy/operator.yaml")
+		if len(rep.Findings) != 2 {
+			t.Errorf("%d findings, want the 2 of operator.yaml once: %v", len(rep.Findings), rep.unsuppressed())
+		}
+	})
+	t.Run("excluded files still serve as context", func(t *testing.T) {
+		_, rep, _ := lintJSON(t, repo, "--context", "third_party", "deploy/operator.yaml")
+		if got := strings.Join(rep.unsuppressed(), ","); got != "deploy/operator.yaml:30 TL101" {
+			t.Errorf("findings %q: the excluded ServiceAccount should decide TL301", got)
+		}
+	})
+	t.Run("a missing context path is an error", func(t *testing.T) {
+		if code, _, stderr := runIn(t, repo, "lint", "--context", "no-such-dir", "deploy"); code != ExitError || !strings.Contains(stderr, `context "no-such-dir"`) {
+			t.Errorf("exit %d, %q", code, stderr)
+		}
+	})
+	t.Run("an excluded file named on the command line is said to be excluded", func(t *testing.T) {
+		code, _, stderr := runIn(t, repo, "lint", "deploy/operator_test.yaml")
+		if code != 0 || !strings.Contains(stderr, "deploy/operator_test.yaml is excluded") {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+	t.Run("a variable added in front keeps the baseline", func(t *testing.T) {
+		dir := newRepoDir(t, map[string]string{"ci.yaml": mustRead(t, filepath.Join(repoRoot, "testdata", "examples", "ci-runner.yaml"))})
+		baseline := filepath.Join(dir, "baseline.json")
+		// --baseline and --write-baseline of one file that does not exist
+		// yet start it, so a refresh script needs no first run.
+		if code, out, stderr := runIn(t, dir, "lint", "--baseline", baseline, "--write-baseline", baseline, "ci.yaml"); code != 0 || !strings.Contains(out, "problems") {
+			t.Fatalf("exit %d: the text report is still written\n%s%s", code, out, stderr)
+		}
+		text := mustRead(t, filepath.Join(dir, "ci.yaml"))
+		edited := strings.Replace(text, "        env:\n", "        env:\n        - name: LOG_LEVEL\n          value: debug\n", 1)
+		edited = strings.Replace(edited, "      containers:\n", "      containers:\n      - name: git-sync\n        image: registry.k8s.io/git-sync/git-sync:v4.4.0\n", 1)
+		if edited == text {
+			t.Fatal("the example changed: the test edits nothing")
+		}
+		writeTree(t, dir, map[string]string{"ci.yaml": edited})
+		_, rep, _ := lintJSON(t, dir, "--baseline", baseline, "ci.yaml")
+		if got := rep.unsuppressed(); len(got) != 0 {
+			t.Errorf("a container and a variable in front made baselined findings new: %v", got)
+		}
+	})
+	t.Run("--write-baseline with --new-from-rev is refused", func(t *testing.T) {
+		if code, _, stderr := runIn(t, repo, "lint", "--new-from-rev", "HEAD", "--write-baseline", "b.json", "deploy"); code != ExitError || !strings.Contains(stderr, "cannot be used together") {
+			t.Errorf("exit %d, %q", code, stderr)
+		}
+	})
+	t.Run("fixed entries count only what the run looked at", func(t *testing.T) {
+		baseline := filepath.Join(repo, "all.json")
+		runIn(t, repo, "lint", "--no-config", "--write-baseline", baseline, ".")
+		code, out, _ := runIn(t, filepath.Join(repo, "deploy"), "lint", "--no-config", "--baseline", baseline, "--disable", "TL301", "operator.yaml")
+		if code != 0 || !strings.Contains(out, "0 entries of the baseline fixed") {
+			t.Errorf("exit %d: entries of other files and disabled rules counted as fixed:\n%s", code, out)
+		}
+	})
+	t.Run("config init does not write beside .tokenlint.yml", func(t *testing.T) {
+		dir := newRepoDir(t, map[string]string{".tokenlint.yml": "disable: [TL301]\n"})
+		if code, _, stderr := runIn(t, dir, "config", "init"); code != ExitError || !strings.Contains(stderr, ".tokenlint.yml exists") {
+			t.Errorf("exit %d, %q", code, stderr)
+		}
+	})
+}
+
+func mustRead(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

@@ -41,6 +41,13 @@ func newConfigInitCommand(s Streams) *cobra.Command {
 				_, err := s.Out.Write(data)
 				return err
 			}
+			if len(args) == 0 && !force {
+				for _, other := range config.FileNames[1:] {
+					if _, err := os.Stat(other); err == nil {
+						return usageError("%s exists, and both names in one directory is an error: edit it, or give --force to write %s anyway", other, file)
+					}
+				}
+			}
 			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 			if force {
 				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC

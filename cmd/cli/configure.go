@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,7 +23,17 @@ type runConfig struct {
 	options  analyzer.Options
 	failOn   analyzer.Severity
 	loader   *analyzer.Loader
-	contexts []string
+	// contextLoader loads --context paths: the configuration's exclude
+	// does not apply to them (they are not linted anyway), so vendored
+	// files can be excluded and still resolve references.
+	contextLoader *analyzer.Loader
+	contexts      []string
+	// excluded reports whether the configuration excludes a path.
+	excluded func(string) bool
+	// root is what fingerprints name files relative to without
+	// --sarif-root: the repository root, else the configuration file's
+	// directory, else the working directory.
+	root string
 	// effective is the merged configuration, for `config print`.
 	effective *config.Config
 }
@@ -47,6 +58,12 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 			return nil, usageError("configuration: %v", err)
 		}
 		file = found
+		if cwd, err := os.Getwd(); err == nil && found != "" {
+			// Errors name the file as the user would type it.
+			if rel, err := filepath.Rel(cwd, found); err == nil {
+				file = rel
+			}
+		}
 	}
 	if file != "" {
 		cfg, err := config.Load(file)
@@ -168,6 +185,13 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 	eff.Exclude = cfg.Exclude
 	eff.Context = append(slices.Clone(cfg.Context), flagPaths(o.contexts)...)
 	for _, p := range eff.Context {
+		if _, err := os.Stat(p.Abs); err != nil {
+			where := "--context"
+			if p.Pos.File != "" {
+				where = p.Pos.String()
+			}
+			return nil, usageError("%s: context %q: %v", where, p.Value, errors.Unwrap(err))
+		}
 		rc.contexts = append(rc.contexts, p.Abs)
 	}
 	eff.Helm = cfg.Helm
@@ -188,15 +212,28 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 	if cfg.File != "" {
 		configFile, _ = filepath.Abs(cfg.File)
 	}
-	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, Exclude: func(p string) bool {
+	isConfig := func(p string) bool {
 		if base := filepath.Base(p); slices.Contains(config.FileNames, base) {
 			return true // a configuration file is never a manifest
 		}
-		if abs, err := filepath.Abs(p); err == nil && abs == configFile {
-			return true
-		}
-		return cfg.Excluded(p)
+		abs, err := filepath.Abs(p)
+		return err == nil && abs == configFile
+	}
+	rc.excluded = cfg.Excluded
+	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, Exclude: func(p string) bool {
+		return isConfig(p) || cfg.Excluded(p)
 	}}
+	ctx := *rc.loader
+	ctx.Exclude = isConfig
+	rc.contextLoader = &ctx
+	rc.root = repositoryRoot(workdir)
+	switch {
+	case rc.root != "":
+	case rc.file != nil:
+		rc.root = rc.file.Dir
+	default:
+		rc.root = workdir
+	}
 	return rc, nil
 }
 

@@ -140,12 +140,15 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	if err != nil {
 		return err
 	}
-	if o.writeBaseline != "" {
-		o.formats = append(o.formats, "baseline="+o.writeBaseline)
+	if o.writeBaseline != "" && o.newFromRev != "" {
+		return usageError("--write-baseline and --new-from-rev cannot be used together: the baseline would hold only the findings on changed lines")
 	}
 	outs, err := parseOutputs(o.formats, o.output)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if o.writeBaseline != "" {
+		outs = append(outs, output{format: "baseline", file: o.writeBaseline})
 	}
 	opts := printers.Options{Version: version(), BaseDir: workdir, Registry: run.reg, SARIFRoot: workdir, ShowSuppressed: o.showSuppressed}
 	if o.sarifRoot != "" {
@@ -157,7 +160,7 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	// baseline matches wherever in the repository tokenlint runs.
 	run.options.Root = opts.SARIFRoot
 	if o.sarifRoot == "" {
-		run.options.Root = repositoryRoot(workdir)
+		run.options.Root = run.root
 	}
 	type job struct {
 		out     output
@@ -177,7 +180,10 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		jobs = append(jobs, job{out, p})
 	}
 	if o.baseline != "" {
-		if run.options.Baseline, err = printers.ReadBaseline(o.baseline); err != nil {
+		if _, statErr := os.Stat(o.baseline); os.IsNotExist(statErr) && sameFile(o.baseline, o.writeBaseline) {
+			// Refreshing a baseline that does not exist yet starts it.
+			run.options.Baseline = &analyzer.Baseline{File: o.baseline, Entries: map[string]analyzer.BaselineEntry{}}
+		} else if run.options.Baseline, err = printers.ReadBaseline(o.baseline); err != nil {
 			return usageError("--baseline: %v", err)
 		}
 	}
@@ -192,9 +198,14 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		paths = []string{"."}
 	}
 
+	for _, p := range paths {
+		if p != "-" && run.excluded(p) {
+			fmt.Fprintf(s.Err, "tokenlint: %s is excluded by the configuration's exclude, so it is not linted\n", p)
+		}
+	}
 	in := run.loader.Load(paths)
 	if len(run.contexts) > 0 {
-		run.loader.LoadContext(in, run.contexts)
+		run.contextLoader.LoadContext(in, run.contexts)
 	}
 	rep := analyzer.RunWith(in, run.reg, run.options)
 
@@ -250,7 +261,7 @@ func isTerminal(w io.Writer) bool {
 }
 
 // repositoryRoot is the nearest directory at or above dir that holds .git,
-// or dir when there is none.
+// or "" when there is none.
 func repositoryRoot(dir string) string {
 	for d := dir; ; {
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
@@ -258,8 +269,18 @@ func repositoryRoot(dir string) string {
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			return ""
 		}
 		d = parent
 	}
+}
+
+// sameFile reports whether two names, as given, name the same file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	x, err1 := filepath.Abs(a)
+	y, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && x == y
 }
