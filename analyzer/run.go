@@ -2,8 +2,8 @@ package analyzer
 
 import (
 	"cmp"
-	"os"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"sync"

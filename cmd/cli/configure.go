@@ -18,11 +18,11 @@ import (
 // over the file for the same key; --enable and --disable win over the
 // file's lists for the rules they name).
 type runConfig struct {
-	file     *config.Config // nil without a file
-	reg      *analyzer.Registry
-	options  analyzer.Options
-	failOn   analyzer.Severity
-	loader   *analyzer.Loader
+	file    *config.Config // nil without a file
+	reg     *analyzer.Registry
+	options analyzer.Options
+	failOn  analyzer.Severity
+	loader  *analyzer.Loader
 	// contextLoader loads --context paths: the configuration's exclude
 	// does not apply to them (they are not linted anyway), so vendored
 	// files can be excluded and still resolve references.
