@@ -17,7 +17,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// StdinName is the file name given to standard input.
+// StdinName is the file name given to standard input when the Loader names
+// it nothing else.
 const StdinName = "<stdin>"
 
 // Problem is input that could not be read or parsed: a file that cannot be
@@ -41,6 +42,9 @@ type Input struct {
 	// Directives are the suppression comments of the input.
 	Directives []Directive
 	Files      int
+	// Stdin is the name standard input was read under, empty when it was
+	// not read.
+	Stdin string
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -50,8 +54,14 @@ type Loader struct {
 	// would give them. Empty means "default".
 	Namespace string
 	// Stdin is read for the path "-".
-	Stdin  io.Reader
-	Limits Limits
+	Stdin io.Reader
+	// StdinName is the file name standard input is reported under, such as
+	// the file it was rendered from (--stdin-filename); empty means
+	// StdinName ("<stdin>"). Its objects, positions and suppression
+	// comments carry it from loading on, so fingerprints, directives and
+	// every output format name that file.
+	StdinName string
+	Limits    Limits
 	// Helm is how Helm charts are rendered.
 	Helm HelmOptions
 	// Exclude, when set, leaves out the files and directories it matches,
@@ -97,10 +107,14 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		f := src.name
 		var data []byte
 		var err error
-		if src.chart {
+		switch {
+		case src.chart:
 			data, err = l.renderChart(f)
-		} else {
-			data, err = l.read(f)
+		case src.stdin:
+			data, err = l.readStdin()
+			target.Stdin = f
+		default:
+			data, err = os.ReadFile(f)
 		}
 		if err != nil {
 			// A problem with the whole file has no line.
@@ -169,20 +183,25 @@ func (l *Loader) limits() Limits {
 	return lim
 }
 
-func (l *Loader) read(name string) ([]byte, error) {
-	if name == StdinName {
-		if l.Stdin == nil {
-			return nil, errors.New("standard input is not available")
-		}
-		return io.ReadAll(l.Stdin)
+func (l *Loader) readStdin() ([]byte, error) {
+	if l.Stdin == nil {
+		return nil, errors.New("standard input is not available")
 	}
-	return os.ReadFile(name)
+	return io.ReadAll(l.Stdin)
 }
 
-// input is a file to read or a chart to render.
+// stdinName is the name standard input is reported under.
+func (l *Loader) stdinName() string {
+	if l.StdinName != "" {
+		return l.StdinName
+	}
+	return StdinName
+}
+
+// input is a file to read, standard input, or a chart to render.
 type input struct {
-	name  string
-	chart bool
+	name         string
+	chart, stdin bool
 }
 
 // expand turns the paths into the list of files to read and charts to render.
@@ -192,7 +211,7 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 	var files []input
 	for _, p := range paths {
 		if p == "-" {
-			files = append(files, input{name: StdinName})
+			files = append(files, input{name: l.stdinName(), stdin: true})
 			continue
 		}
 		if l.Exclude != nil && l.Exclude(p) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,7 @@ type lintOptions struct {
 	baseline           string
 	writeBaseline      string
 	newFromRev         string
+	stdinFilename      string
 	helm               analyzer.HelmOptions
 
 	// changed reports whether a flag was given, so that a flag overrides
@@ -103,6 +105,7 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.baseline, "baseline", "", "report the findings held in this baseline (a --write-baseline file, a JSON report or a SARIF log) as suppressed")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings that are not suppressed in source to this baseline file (the exit code then ignores them)")
 	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
+	f.StringVar(&o.stdinFilename, "stdin-filename", "", "report standard input (-) under this file name, in every format (the file need not exist)")
 	return cmd
 }
 
@@ -190,6 +193,12 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
+	}
+	if o.stdinFilename != "" {
+		if !slices.Contains(paths, "-") {
+			return usageError("--stdin-filename names standard input, but no PATH is - (as in: helm template ... | tokenlint lint --stdin-filename chart.yaml -)")
+		}
+		run.loader.StdinName = o.stdinFilename
 	}
 
 	in := run.loader.Load(paths)
