@@ -67,6 +67,11 @@ type Loader struct {
 	// Exclude, when set, leaves out the files and directories it matches,
 	// whether named or found while walking.
 	Exclude func(path string) bool
+	// RequireObjects makes a named directory, chart or standard input that
+	// is read without a problem but yields no Kubernetes object a problem
+	// of the input, so a gate pointed at the wrong place does not pass for
+	// checking nothing (see yieldsNothing).
+	RequireObjects bool
 }
 
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
@@ -99,30 +104,29 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	for _, o := range in.Objects {
 		seen[absPath(o.File)] = true
 	}
-	for _, src := range l.expand(paths, target) {
-		if context && seen[absPath(src.name)] {
-			continue
+	// yield is what each path gave, to tell a path that yields nothing.
+	yield := make([]struct{ files, objects, problems int }, len(paths))
+	var chunkPath []int // the path each chunk came from
+	for i, p := range paths {
+		before := len(target.Problems)
+		srcs := l.expand([]string{p}, target)
+		yield[i].problems = len(target.Problems) - before
+		for _, src := range srcs {
+			if context && seen[absPath(src.name)] {
+				continue
+			}
+			data, ok := l.readInput(src, target, seen)
+			if !ok {
+				yield[i].problems++
+				continue
+			}
+			yield[i].files++
+			cs := splitDocuments(src.name, data)
+			for range cs {
+				chunkPath = append(chunkPath, i)
+			}
+			chunks = append(chunks, cs...)
 		}
-		seen[absPath(src.name)] = true
-		f := src.name
-		var data []byte
-		var err error
-		switch {
-		case src.chart:
-			data, err = l.renderChart(f)
-		case src.stdin:
-			data, err = l.readStdin()
-			target.Stdin = f
-		default:
-			data, err = os.ReadFile(f)
-		}
-		if err != nil {
-			// A problem with the whole file has no line.
-			target.Problems = append(target.Problems, Problem{Position: Position{File: f}, Message: err.Error()})
-			continue
-		}
-		target.Files++
-		chunks = append(chunks, splitDocuments(f, data)...)
 	}
 
 	results := make([]chunkResult, len(chunks))
@@ -143,7 +147,7 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	close(work)
 	wg.Wait()
 
-	for _, r := range results {
+	for k, r := range results {
 		for _, o := range r.objects {
 			o.Context = context
 		}
@@ -153,7 +157,77 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		in.Objects = append(in.Objects, r.objects...)
 		in.Directives = append(in.Directives, r.directives...)
 		target.Problems = append(target.Problems, r.problems...)
+		yield[chunkPath[k]].objects += len(r.objects)
+		yield[chunkPath[k]].problems += len(r.problems)
 	}
+	if context || !l.RequireObjects {
+		return
+	}
+	for i, p := range paths {
+		if y := yield[i]; y.objects == 0 && y.problems == 0 {
+			if prob, ok := l.yieldsNothing(p, y.files); ok {
+				in.Problems = append(in.Problems, prob)
+			}
+		}
+	}
+}
+
+// readInput reads a file or standard input, or renders a chart, recording
+// a problem when it cannot.
+func (l *Loader) readInput(src input, target *Input, seen map[string]bool) ([]byte, bool) {
+	seen[absPath(src.name)] = true
+	var data []byte
+	var err error
+	switch {
+	case src.chart:
+		data, err = l.renderChart(src.name)
+	case src.stdin:
+		data, err = l.readStdin()
+		target.Stdin = src.name
+	default:
+		data, err = os.ReadFile(src.name)
+	}
+	if err != nil {
+		// A problem with the whole file has no line.
+		target.Problems = append(target.Problems, Problem{Position: Position{File: src.name}, Message: err.Error()})
+		return nil, false
+	}
+	target.Files++
+	return data, true
+}
+
+// yieldsNothing is the problem of a path that was read without a problem
+// but holds no Kubernetes object: standard input (an empty pipe, such as
+// that of a `helm template` that failed), a directory or a chart. A gate
+// pointed at the wrong place must not pass for checking nothing. A file is
+// not one: pre-commit hands over every staged YAML file, and a CI workflow
+// or a Helm values file is rightly no manifest. Nor is a path the
+// configuration excludes.
+func (l *Loader) yieldsNothing(p string, files int) (Problem, bool) {
+	var msg string
+	switch {
+	case p == "-":
+		return Problem{Position: Position{File: l.stdinName()}, Message: "standard input holds no Kubernetes object, so nothing was checked: did the command writing to it fail?"}, true
+	case l.Exclude != nil && l.Exclude(p):
+		return Problem{}, false
+	case isPackagedChart(p):
+		msg = "the chart renders no Kubernetes object, so nothing was checked"
+	default:
+		info, err := os.Stat(p)
+		switch {
+		case err != nil || !info.IsDir():
+			return Problem{}, false
+		case isChartDir(p):
+			msg = "the chart renders no Kubernetes object, so nothing was checked"
+		case files == 0:
+			msg = "the directory holds no *.yaml, *.yml or *.json file, so nothing was checked"
+		case files == 1:
+			msg = "no Kubernetes object in the directory's one YAML or JSON file, so nothing was checked"
+		default:
+			msg = fmt.Sprintf("no Kubernetes object in the directory's %d YAML and JSON files, so nothing was checked", files)
+		}
+	}
+	return Problem{Position: Position{File: p}, Message: msg}, true
 }
 
 // absPath is a path made absolute, for telling files apart; standard input

@@ -188,7 +188,7 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 	if cfg.File != "" {
 		configFile, _ = filepath.Abs(cfg.File)
 	}
-	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, Exclude: func(p string) bool {
+	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, RequireObjects: true, Exclude: func(p string) bool {
 		if base := filepath.Base(p); slices.Contains(config.FileNames, base) {
 			return true // a configuration file is never a manifest
 		}

@@ -89,8 +89,9 @@ func newLintCommand(s Streams) *cobra.Command {
 			"The configuration is .tokenlint.yaml (or .tokenlint.yml) in the working directory or its parents, up\n" +
 			"to the repository root, or --config FILE; flags override it.\n\n" +
 			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a\n" +
-			"configuration or policy that does not load, a policy that fails while it runs, or input that could not\n" +
-			"be read or parsed (the report is still written). Suppressed findings never count.",
+			"configuration or policy that does not load, a policy that fails while it runs, input that could not\n" +
+			"be read or parsed, or standard input, a directory or a chart that holds no Kubernetes object (the\n" +
+			"report is still written). Suppressed findings never count.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
 			return runLint(s, o, args)
@@ -206,6 +207,15 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		run.loader.LoadContext(in, run.contexts)
 	}
 	rep := analyzer.RunWith(in, run.reg, run.options)
+	if rep.Objects == 0 {
+		// Said plainly, whatever the format: a report with no findings
+		// looks the same as a clean one.
+		files := fmt.Sprintf("%d files read", rep.Files)
+		if rep.Files == 1 {
+			files = "1 file read"
+		}
+		fmt.Fprintf(s.Err, "tokenlint: no Kubernetes objects found in the input (%s)\n", files)
+	}
 
 	for _, j := range jobs {
 		if err := write(s.Out, j.out.file, func(w io.Writer) error { return j.printer.Print(w, rep) }); err != nil {
