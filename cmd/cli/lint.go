@@ -35,6 +35,7 @@ type lintOptions struct {
 	writeBaseline      string
 	newFromRev         string
 	stdinFilename      string
+	color              string
 	helm               analyzer.HelmOptions
 
 	// changed reports whether a flag was given, so that a flag overrides
@@ -106,6 +107,7 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.baseline, "baseline", "", "report the findings held in this baseline (a --write-baseline file, a JSON report or a SARIF log) as suppressed")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings that are not suppressed in source to this baseline file (the exit code then ignores them)")
 	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
+	f.StringVar(&o.color, "color", "auto", "colour the text report: auto (on a terminal, or with FORCE_COLOR; never with NO_COLOR), always or never")
 	f.StringVar(&o.stdinFilename, "stdin-filename", "", "report standard input (-) under this file name, in every format (the file need not exist)")
 	return cmd
 }
@@ -173,7 +175,9 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 			return usageError("--format: unknown format %q (want %s); write a baseline with --write-baseline FILE", out.format, strings.Join(printers.Names(), ", "))
 		}
 		po := opts
-		po.Color = out.file == "" && isTerminal(s.Out) && (s.Getenv == nil || s.Getenv("NO_COLOR") == "")
+		if po.Color, err = useColor(o.color, s, out.file == ""); err != nil {
+			return usageError("%v", err)
+		}
 		p, err := printers.New(out.format, po)
 		if err != nil {
 			return usageError("--format: %v", err)
