@@ -109,6 +109,8 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
 	f.StringVar(&o.color, "color", "auto", "colour the text report: auto (on a terminal, or with FORCE_COLOR; never with NO_COLOR), always or never")
 	f.StringVar(&o.stdinFilename, "stdin-filename", "", "report standard input (-) under this file name, in every format (the file need not exist)")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(colorModes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -131,6 +133,7 @@ func addLintFlags(cmd *cobra.Command, o *lintOptions) {
 	f.StringArrayVar(&o.helm.SetString, "set-string", nil, "Helm charts: set a string value, key=value (repeatable)")
 	f.StringVar(&o.helm.ReleaseName, "release-name", "release-name", "Helm charts: the release name")
 	f.StringVar(&o.helm.KubeVersion, "kube-version", "", "Helm charts: the Kubernetes version templates see (default: Helm's)")
+	registerLintCompletions(cmd, o)
 }
 
 func usageError(format string, args ...any) error {
