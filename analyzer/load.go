@@ -17,7 +17,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// StdinName is the file name given to standard input.
+// StdinName is the file name given to standard input when the Loader names
+// it nothing else.
 const StdinName = "<stdin>"
 
 // Problem is input that could not be read or parsed: a file that cannot be
@@ -41,6 +42,9 @@ type Input struct {
 	// Directives are the suppression comments of the input.
 	Directives []Directive
 	Files      int
+	// Stdin is the name standard input was read under, empty when it was
+	// not read.
+	Stdin string
 
 	// loaded holds the absolute names of the files read (or charts
 	// rendered), so that a file named twice, or named and found while
@@ -56,13 +60,24 @@ type Loader struct {
 	// would give them. Empty means "default".
 	Namespace string
 	// Stdin is read for the path "-".
-	Stdin  io.Reader
-	Limits Limits
+	Stdin io.Reader
+	// StdinName is the file name standard input is reported under, such as
+	// the file it was rendered from (--stdin-filename); empty means
+	// StdinName ("<stdin>"). Its objects, positions and suppression
+	// comments carry it from loading on, so fingerprints, directives and
+	// every output format name that file.
+	StdinName string
+	Limits    Limits
 	// Helm is how Helm charts are rendered.
 	Helm HelmOptions
 	// Exclude, when set, leaves out the files and directories it matches,
 	// whether named or found while walking.
 	Exclude func(path string) bool
+	// RequireObjects makes a named directory, chart or standard input that
+	// is read without a problem but yields no Kubernetes object a problem
+	// of the input, so a gate pointed at the wrong place does not pass for
+	// checking nothing (see yieldsNothing).
+	RequireObjects bool
 }
 
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
@@ -94,36 +109,43 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	if in.loaded == nil {
 		in.loaded, in.linted = map[string]bool{}, map[string]bool{}
 	}
-	for _, src := range l.expand(paths, target) {
-		if abs := absPath(src.name); src.name != StdinName {
-			if in.loaded[abs] {
+	// yield is what each path gave, to tell a path that yields nothing.
+	yield := make([]struct{ files, objects, problems, again int }, len(paths))
+	var chunkPath []int // the path each chunk came from
+	for i, p := range paths {
+		before := len(target.Problems)
+		srcs := l.expand([]string{p}, target)
+		yield[i].problems = len(target.Problems) - before
+		for _, src := range srcs {
+			// A file named twice, or named and found while walking,
+			// is read once; so is a file both linted and context.
+			if abs := absPath(src.name); !src.stdin {
+				if in.loaded[abs] {
+					yield[i].again++
+					continue
+				}
+				in.loaded[abs] = true
+			}
+			data, ok := l.readInput(src, target)
+			if !ok {
+				yield[i].problems++
 				continue
 			}
-			in.loaded[abs] = true
+			yield[i].files++
+			if !context {
+				in.linted[src.name] = true
+			}
+			ds := scanDirectives(src.name, data)
+			for k := range ds {
+				ds[k].Context = context
+			}
+			in.Directives = append(in.Directives, ds...)
+			cs := splitDocuments(src.name, data)
+			for range cs {
+				chunkPath = append(chunkPath, i)
+			}
+			chunks = append(chunks, cs...)
 		}
-		f := src.name
-		var data []byte
-		var err error
-		if src.chart {
-			data, err = l.renderChart(f)
-		} else {
-			data, err = l.read(f)
-		}
-		if err != nil {
-			// A problem with the whole file has no line.
-			target.Problems = append(target.Problems, Problem{Position: Position{File: f}, Message: err.Error()})
-			continue
-		}
-		target.Files++
-		if !context {
-			in.linted[f] = true
-		}
-		ds := scanDirectives(f, data)
-		for i := range ds {
-			ds[i].Context = context
-		}
-		in.Directives = append(in.Directives, ds...)
-		chunks = append(chunks, splitDocuments(f, data)...)
 	}
 
 	results := make([]chunkResult, len(chunks))
@@ -144,13 +166,83 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	close(work)
 	wg.Wait()
 
-	for _, r := range results {
+	for k, r := range results {
 		for _, o := range r.objects {
 			o.Context = context
 		}
 		in.Objects = append(in.Objects, r.objects...)
 		target.Problems = append(target.Problems, r.problems...)
+		yield[chunkPath[k]].objects += len(r.objects)
+		yield[chunkPath[k]].problems += len(r.problems)
 	}
+	if context || !l.RequireObjects {
+		return
+	}
+	for i, p := range paths {
+		// A path whose files another path read already yielded them there.
+		if y := yield[i]; y.objects == 0 && y.problems == 0 && y.again == 0 {
+			if prob, ok := l.yieldsNothing(p, y.files); ok {
+				in.Problems = append(in.Problems, prob)
+			}
+		}
+	}
+}
+
+// readInput reads a file or standard input, or renders a chart, recording
+// a problem when it cannot.
+func (l *Loader) readInput(src input, target *Input) ([]byte, bool) {
+	var data []byte
+	var err error
+	switch {
+	case src.chart:
+		data, err = l.renderChart(src.name)
+	case src.stdin:
+		data, err = l.readStdin()
+		target.Stdin = src.name
+	default:
+		data, err = os.ReadFile(src.name)
+	}
+	if err != nil {
+		// A problem with the whole file has no line.
+		target.Problems = append(target.Problems, Problem{Position: Position{File: src.name}, Message: err.Error()})
+		return nil, false
+	}
+	target.Files++
+	return data, true
+}
+
+// yieldsNothing is the problem of a path that was read without a problem
+// but holds no Kubernetes object: standard input (an empty pipe, such as
+// that of a `helm template` that failed), a directory or a chart. A gate
+// pointed at the wrong place must not pass for checking nothing. A file is
+// not one: pre-commit hands over every staged YAML file, and a CI workflow
+// or a Helm values file is rightly no manifest. Nor is a path the
+// configuration excludes.
+func (l *Loader) yieldsNothing(p string, files int) (Problem, bool) {
+	var msg string
+	switch {
+	case p == "-":
+		return Problem{Position: Position{File: l.stdinName()}, Message: "standard input holds no Kubernetes object, so nothing was checked: did the command writing to it fail?"}, true
+	case l.Exclude != nil && l.Exclude(p):
+		return Problem{}, false
+	case isPackagedChart(p):
+		msg = "the chart renders no Kubernetes object, so nothing was checked"
+	default:
+		info, err := os.Stat(p)
+		switch {
+		case err != nil || !info.IsDir():
+			return Problem{}, false
+		case isChartDir(p):
+			msg = "the chart renders no Kubernetes object, so nothing was checked"
+		case files == 0:
+			msg = "the directory holds no *.yaml, *.yml or *.json file, so nothing was checked"
+		case files == 1:
+			msg = "no Kubernetes object in the directory's one YAML or JSON file, so nothing was checked"
+		default:
+			msg = fmt.Sprintf("no Kubernetes object in the directory's %d YAML and JSON files, so nothing was checked", files)
+		}
+	}
+	return Problem{Position: Position{File: p}, Message: msg}, true
 }
 
 // absPath is a path made absolute, for telling files apart; standard input
@@ -180,20 +272,25 @@ func (l *Loader) limits() Limits {
 	return lim
 }
 
-func (l *Loader) read(name string) ([]byte, error) {
-	if name == StdinName {
-		if l.Stdin == nil {
-			return nil, errors.New("standard input is not available")
-		}
-		return io.ReadAll(l.Stdin)
+func (l *Loader) readStdin() ([]byte, error) {
+	if l.Stdin == nil {
+		return nil, errors.New("standard input is not available")
 	}
-	return os.ReadFile(name)
+	return io.ReadAll(l.Stdin)
 }
 
-// input is a file to read or a chart to render.
+// stdinName is the name standard input is reported under.
+func (l *Loader) stdinName() string {
+	if l.StdinName != "" {
+		return l.StdinName
+	}
+	return StdinName
+}
+
+// input is a file to read, standard input, or a chart to render.
 type input struct {
-	name  string
-	chart bool
+	name         string
+	chart, stdin bool
 }
 
 // expand turns the paths into the list of files to read and charts to render.
@@ -203,7 +300,7 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 	var files []input
 	for _, p := range paths {
 		if p == "-" {
-			files = append(files, input{name: StdinName})
+			files = append(files, input{name: l.stdinName(), stdin: true})
 			continue
 		}
 		if l.Exclude != nil && l.Exclude(p) {

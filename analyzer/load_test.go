@@ -656,6 +656,38 @@ metadata:
 	}
 }
 
+// noChanges is a revision against which nothing changed.
+type noChanges struct{}
+
+func (noChanges) Lines(string, int, int) bool { return false }
+func (noChanges) Under(string) bool           { return false }
+
+// TestLoadStdinNamed: standard input given a name carries it from loading
+// on (objects, positions, directives), and, having no revision, always
+// counts as changed.
+func TestLoadStdinNamed(t *testing.T) {
+	in := loadString(t, &Loader{StdinName: "deploy/app.yaml"}, podWithToken("named", "          path: t # tokenlint:ignore TST1 -- test\n"))
+	if len(in.Objects) != 1 || in.Objects[0].File != "deploy/app.yaml" || in.Stdin != "deploy/app.yaml" {
+		t.Fatalf("objects %v, Stdin %q: want one object of deploy/app.yaml", in.Objects, in.Stdin)
+	}
+	if len(in.Directives) != 1 || in.Directives[0].Position.File != "deploy/app.yaml" {
+		t.Errorf("directives %+v, want one of deploy/app.yaml", in.Directives)
+	}
+	rule := &Rule{
+		ID: "TST1", Slug: "test-rule", Title: "Test", Severity: SeverityNote,
+		Description: "Reports every object.", Remediation: "Nothing.",
+		Check: func(p *Pass) { p.Report("metadata.name", "seen") },
+	}
+	reg, err := NewRegistry(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := RunWith(in, reg, Options{Settings: DefaultSettings, Changes: noChanges{}})
+	if len(rep.Findings) == 0 || rep.Findings[0].Position.File != "deploy/app.yaml" {
+		t.Errorf("findings %+v: want them on deploy/app.yaml, kept though the file did not change", rep.Findings)
+	}
+}
+
 func TestScalarErrors(t *testing.T) {
 	in := loadString(t, &Loader{}, `apiVersion: v1
 kind: ConfigMap

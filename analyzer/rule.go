@@ -78,7 +78,9 @@ var InvalidManifest = &Rule{
 		"types, is rejected by `kubectl` and the API server, and tokenlint cannot check it as intended. The finding " +
 		"points at the line the parser names. Quoted scalars are not coerced: `containerPort: \"8080\"` is a string, " +
 		"not a number. A field that a rule owns is reported by that rule instead, such as " +
-		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything).",
+		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything). A path that " +
+		"cannot be read, and standard input, a directory or a chart that holds no Kubernetes object (so that a gate " +
+		"pointed at the wrong place checks nothing), are reported too, at the path.",
 	Remediation: "Fix the syntax or give the field a value of the type Kubernetes expects.",
 	Example: `apiVersion: v1
 kind: Pod

@@ -223,7 +223,7 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 	}
 	if opts.Changes != nil {
 		n := len(rep.Findings)
-		rep.Findings = slices.DeleteFunc(rep.Findings, func(f Finding) bool { return !changed(f, opts.Changes) })
+		rep.Findings = slices.DeleteFunc(rep.Findings, func(f Finding) bool { return !changed(f, opts.Changes, in.Stdin) })
 		rep.Unchanged = n - len(rep.Findings)
 	}
 	slices.SortStableFunc(rep.Problems, func(a, b Problem) int {
@@ -236,11 +236,12 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 // changed reports whether a finding's line or object changed. A finding in a
 // Helm chart (whose lines count lines of the rendered stream) or about a file
 // as a whole changed when a file of the chart, or the file, did; standard
-// input always did.
-func changed(f Finding, c Changes) bool {
+// input (named stdin here, whatever name it was given) always did: its lines
+// are not the lines of any revision.
+func changed(f Finding, c Changes, stdin string) bool {
 	file := f.Position.File
 	switch {
-	case file == StdinName:
+	case file == StdinName || stdin != "" && file == stdin:
 		return true
 	case f.Position.Line == 0 || f.Source != "" && isDir(file):
 		return c.Under(file)

@@ -19,10 +19,12 @@ package printers
 // in ```yaml blocks. helpUri, informationUri and the tool version are not
 // shown.
 //
-// Severity. For a rule tagged "security" (we add the tag to every rule) with
-// a properties.security-severity, GitHub shows a security severity: 9.0 and
+// Severity. For a rule tagged "security" with a properties.security-severity,
+// GitHub shows a security severity: 9.0 and
 // above critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low. With
-// none (or 0.0) it shows the result's level: error, warning or note. The
+// none (or 0.0) it shows the result's level: error, warning or note. We tag
+// "security" exactly the rules we score, so GitHub ranks every security
+// alert; the framework rules, which we do not score, are not tagged. The
 // pull request check fails on either, by repository settings. Results of
 // equal severity are ordered by properties.precision, highest first; tags
 // (at most 20 a rule) filter the alert list.
@@ -60,6 +62,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -294,12 +297,17 @@ func sarifRule(r *analyzer.Rule) *sarif.ReportingDescriptor {
 		rd.WithHelpURI(helpURI)
 	}
 
-	tags := append([]string(nil), r.Tags...)
-	if !contains(tags, "security") {
+	// GitHub ranks a security alert by its security-severity: a rule is
+	// tagged "security" exactly when it has one.
+	secSev, precision := sarifRank(r)
+	tags := slices.Clone(r.Tags)
+	switch {
+	case secSev == "":
+		tags = slices.DeleteFunc(tags, func(t string) bool { return t == "security" })
+	case !slices.Contains(tags, "security"):
 		tags = append(tags, "security")
 	}
 	props := sarif.NewPropertyBag().WithTags(tags)
-	secSev, precision := sarifRank(r)
 	props.Add("precision", precision)
 	if secSev != "" {
 		props.Add("security-severity", secSev)
@@ -555,13 +563,4 @@ func semverLike(v string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -80,8 +80,11 @@ func summary(rep *analyzer.Report, opts Options) string {
 		s = fmt.Sprintf("%s (%s, %s, %s) in %s", plural(c.findings(), "problem"),
 			plural(c.errors, "error"), plural(c.warnings, "warning"), plural(c.notes, "note"), scope)
 	}
+	// "error" is kept for the severity: input problems (unreadable files,
+	// documents or fields Kubernetes rejects, rules that failed) are listed
+	// as findings of any severity, and each makes the exit code 2.
 	if n := len(rep.Problems); n > 0 {
-		s += fmt.Sprintf("; %s in the input", plural(n, "error"))
+		s += fmt.Sprintf("; %s (exit code 2)", plural(n, "input problem"))
 	}
 	if c.suppressed > 0 {
 		s += fmt.Sprintf("; %d suppressed", c.suppressed)

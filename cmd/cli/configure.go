@@ -220,7 +220,7 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 		return err == nil && abs == configFile
 	}
 	rc.excluded = cfg.Excluded
-	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, Exclude: func(p string) bool {
+	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, RequireObjects: true, Exclude: func(p string) bool {
 		return isConfig(p) || cfg.Excluded(p)
 	}}
 	ctx := *rc.loader

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,8 @@ type lintOptions struct {
 	baseline           string
 	writeBaseline      string
 	newFromRev         string
+	stdinFilename      string
+	color              string
 	helm               analyzer.HelmOptions
 
 	// changed reports whether a flag was given, so that a flag overrides
@@ -87,8 +90,9 @@ func newLintCommand(s Streams) *cobra.Command {
 			"The configuration is .tokenlint.yaml (or .tokenlint.yml) in the working directory or its parents, up\n" +
 			"to the repository root, or --config FILE; flags override it.\n\n" +
 			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a\n" +
-			"configuration or policy that does not load, a policy that fails while it runs, or input that could not\n" +
-			"be read or parsed (the report is still written). Suppressed findings never count.",
+			"configuration or policy that does not load, a policy that fails while it runs, input that could not\n" +
+			"be read or parsed, or standard input, a directory or a chart that holds no Kubernetes object (the\n" +
+			"report is still written). Suppressed findings never count.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
 			return runLint(s, o, args)
@@ -103,6 +107,10 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.baseline, "baseline", "", "report the findings held in this baseline (a --write-baseline file, a JSON report or a SARIF log) as suppressed")
 	f.StringVar(&o.writeBaseline, "write-baseline", "", "write the findings that are not suppressed in source to this baseline file (the exit code then ignores them)")
 	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
+	f.StringVar(&o.color, "color", "auto", "colour the text report: auto (on a terminal, or with FORCE_COLOR; never with NO_COLOR), always or never")
+	f.StringVar(&o.stdinFilename, "stdin-filename", "", "report standard input (-) under this file name, in every format (the file need not exist)")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
+	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(colorModes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
@@ -125,6 +133,7 @@ func addLintFlags(cmd *cobra.Command, o *lintOptions) {
 	f.StringArrayVar(&o.helm.SetString, "set-string", nil, "Helm charts: set a string value, key=value (repeatable)")
 	f.StringVar(&o.helm.ReleaseName, "release-name", "release-name", "Helm charts: the release name")
 	f.StringVar(&o.helm.KubeVersion, "kube-version", "", "Helm charts: the Kubernetes version templates see (default: Helm's)")
+	registerLintCompletions(cmd, o)
 }
 
 func usageError(format string, args ...any) error {
@@ -172,7 +181,9 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 			return usageError("--format: unknown format %q (want %s); write a baseline with --write-baseline FILE", out.format, strings.Join(printers.Names(), ", "))
 		}
 		po := opts
-		po.Color = out.file == "" && isTerminal(s.Out) && (s.Getenv == nil || s.Getenv("NO_COLOR") == "")
+		if po.Color, err = useColor(o.color, s, out.file == ""); err != nil {
+			return usageError("%v", err)
+		}
 		p, err := printers.New(out.format, po)
 		if err != nil {
 			return usageError("--format: %v", err)
@@ -197,6 +208,12 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	if o.stdinFilename != "" {
+		if !slices.Contains(paths, "-") {
+			return usageError("--stdin-filename names standard input, but no PATH is - (as in: helm template ... | tokenlint lint --stdin-filename chart.yaml -)")
+		}
+		run.loader.StdinName = o.stdinFilename
+	}
 
 	for _, p := range paths {
 		if p != "-" && run.excluded(p) {
@@ -208,6 +225,15 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 		run.contextLoader.LoadContext(in, run.contexts)
 	}
 	rep := analyzer.RunWith(in, run.reg, run.options)
+	if rep.Objects == 0 {
+		// Said plainly, whatever the format: a report with no findings
+		// looks the same as a clean one.
+		files := fmt.Sprintf("%d files read", rep.Files)
+		if rep.Files == 1 {
+			files = "1 file read"
+		}
+		fmt.Fprintf(s.Err, "tokenlint: no Kubernetes objects found in the input (%s)\n", files)
+	}
 
 	for _, j := range jobs {
 		if err := write(s.Out, j.out.file, func(w io.Writer) error { return j.printer.Print(w, rep) }); err != nil {

@@ -22,7 +22,12 @@ func newPolicyCommand(s Streams) *cobra.Command {
 			"built-in policies and library (data.lib.kubernetes) compiled in, in the sandbox tokenlint lints with.\n" +
 			"The policies' METADATA is checked first. Exit codes: 0 every test passed; 1 a test failed; 2 a policy\n" +
 			"or test that does not load, or no tests found.",
-		Args: cobra.MinimumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError("policy test needs a PATH: a .rego file or a directory of policies and their *_test.rego tests")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			res, err := policies.RunTests(context.Background(), args, s.Out, verbose)
 			if err != nil {

@@ -73,6 +73,7 @@ func NewRoot(s Streams) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.AddCommand(newLintCommand(s), newRulesCommand(s), newExplainCommand(s), newPolicyCommand(s), newConfigCommand(s), newVersionCommand(s))
+	plainBoolFlags(root)
 	return root
 }
 

@@ -37,6 +37,7 @@ func newRulesCommand(s Streams) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, markdown or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]cobra.Completion{"text", "markdown", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringArrayVar(&policyPaths, "policy", nil, "also list the Rego policies in this file or directory (repeatable)")
 	return cmd
 }
@@ -46,7 +47,21 @@ func newExplainCommand(s Streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain ID|SLUG",
 		Short: "Explain a rule: what it finds, why it matters, a manifest it reports and the fix",
-		Args:  cobra.ExactArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			switch len(args) {
+			case 0:
+				return usageError("explain needs a rule ID or slug, such as TL301; `tokenlint rules` lists them")
+			case 1:
+				return nil
+			}
+			return usageError("explain takes one rule ID or slug, not %d arguments", len(args))
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeRules(policyPaths, toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg, err := Catalog(policyPaths...)
 			if err != nil {
