@@ -62,7 +62,8 @@ type Loader struct {
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
 // *.json, skipping hidden directories and vendor/ unless named), Helm charts
 // (a directory holding Chart.yaml, or a packaged .tgz named on the command
-// line), rendered in-process, and "-" for standard input. It never stops at
+// line), rendered in-process, and "-" for standard input. A named file or
+// directory inside a chart means the chart. It never stops at
 // bad input: every problem is recorded and everything else is still loaded.
 // Documents are parsed on all CPUs.
 func (l *Loader) Load(paths []string) *Input {

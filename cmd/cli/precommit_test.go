@@ -69,3 +69,36 @@ func TestLintChartFiles(t *testing.T) {
 		t.Fatalf("exit %d (%s), findings %q; want the chart's one TL101, once", code, stderr, got)
 	}
 }
+
+// The README's local hook selects the same files and runs the same command
+// as the published one.
+func TestReadmeLocalHook(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\nrepos:\n- repo: local\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("the README has no local hook block")
+	}
+	var local struct {
+		Hooks []map[string]any `yaml:"hooks"`
+	}
+	if err := yaml.Unmarshal([]byte(block), &local); err != nil || len(local.Hooks) != 1 {
+		t.Fatalf("the README's local hook does not parse: %v\n%s", err, block)
+	}
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".pre-commit-hooks.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks []map[string]any
+	if err := yaml.Unmarshal(data, &hooks); err != nil || len(hooks) != 1 {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"id", "entry", "files", "require_serial"} {
+		if local.Hooks[0][key] != hooks[0][key] {
+			t.Errorf("%s: README %v, .pre-commit-hooks.yaml %v", key, local.Hooks[0][key], hooks[0][key])
+		}
+	}
+}
