@@ -34,6 +34,55 @@ func isChartDir(dir string) bool {
 	return err == nil && !info.IsDir()
 }
 
+// chartOf is the chart a file or directory belongs to: the nearest directory
+// at or above it that holds Chart.yaml, looking no higher than the repository root (the
+// first directory holding .git) or the filesystem root. A chart vendored
+// into another's charts/ directory belongs to that parent, up to the
+// outermost one: a subchart renders only with its parent's values, so its
+// files mean the chart that renders them. The chart is named like the file:
+// relative to the working directory when the file's name is relative.
+func chartOf(file string, dir bool) (string, bool) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", false
+	}
+	start := abs
+	if !dir {
+		start = filepath.Dir(abs)
+	}
+	chart := ""
+	for d := start; ; {
+		if isChartDir(d) {
+			chart = d
+			break
+		}
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return "", false
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", false
+		}
+		d = parent
+	}
+	for {
+		charts := filepath.Dir(chart)
+		parent := filepath.Dir(charts)
+		if filepath.Base(charts) != "charts" || parent == charts || !isChartDir(parent) {
+			break
+		}
+		chart = parent
+	}
+	if !filepath.IsAbs(file) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, chart); err == nil {
+				return rel, true
+			}
+		}
+	}
+	return chart, true
+}
+
 // isPackagedChart reports whether a file name is that of a packaged chart.
 func isPackagedChart(name string) bool {
 	n := strings.ToLower(name)

@@ -178,3 +178,112 @@ func copyDir(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// A file of a chart named on the command line (as pre-commit names changed
+// files) means its chart: rendered once, however many of its files are
+// named, and never read as YAML.
+func TestHelmChartFileMeansChart(t *testing.T) {
+	files := []string{"templates/daemonset.yaml", "templates/serviceaccount.yaml", "templates/_helpers.tpl", "templates/NOTES.txt", "values.yaml", "Chart.yaml"}
+	for _, f := range files {
+		t.Run(f, func(t *testing.T) {
+			in := (&Loader{}).Load([]string{filepath.Join(agentChart, f)})
+			if len(in.Problems) > 0 || len(in.Objects) != 2 || in.Files != 1 {
+				t.Fatalf("%d objects in %d files, problems %+v; want the chart's 2 objects", len(in.Objects), in.Files, in.Problems)
+			}
+			if ds := byKind(t, in)["DaemonSet"]; ds == nil || ds.File != agentChart || ds.Source != "agent/templates/daemonset.yaml" {
+				t.Fatalf("the DaemonSet is not the rendered chart's: %+v", ds)
+			}
+		})
+	}
+	t.Run("several files and the chart itself", func(t *testing.T) {
+		paths := []string{agentChart + "/templates/daemonset.yaml", agentChart + "/values.yaml", agentChart, agentChart + "/templates/_helpers.tpl"}
+		in := (&Loader{}).Load(paths)
+		if len(in.Problems) > 0 || len(in.Objects) != 2 || in.Files != 1 {
+			t.Fatalf("%d objects in %d files, problems %+v; want the chart once", len(in.Objects), in.Files, in.Problems)
+		}
+	})
+	t.Run("as context too", func(t *testing.T) {
+		l := &Loader{}
+		in := l.Load([]string{agentChart + "/templates/daemonset.yaml"})
+		l.LoadContext(in, []string{"../testdata/charts"})
+		var agent []*Object
+		for _, o := range in.Objects {
+			if filepath.Base(o.File) == "agent" {
+				agent = append(agent, o)
+			}
+		}
+		if len(agent) != 2 || agent[0].Context || agent[1].Context {
+			t.Fatalf("the chart named by its file and found in context counts once, as linted: %d objects of the agent chart", len(agent))
+		}
+	})
+	t.Run("excluded chart", func(t *testing.T) {
+		l := &Loader{Exclude: func(p string) bool { return filepath.Base(p) == "agent" }}
+		if in := l.Load([]string{agentChart + "/values.yaml"}); len(in.Objects) != 0 || len(in.Problems) != 0 {
+			t.Fatalf("a file of an excluded chart was loaded: %d objects, problems %+v", len(in.Objects), in.Problems)
+		}
+	})
+}
+
+// The files of a subchart vendored in charts/ mean the outermost chart, which
+// renders the subchart with its values; the subchart's directory, named, is
+// rendered alone.
+func TestHelmSubchartFile(t *testing.T) {
+	dir := t.TempDir()
+	parent := filepath.Join(dir, "platform")
+	copyDir(t, agentChart, filepath.Join(parent, "charts", "agent"))
+	write := func(name, text string) {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(parent, "Chart.yaml"), "apiVersion: v2\nname: platform\nversion: 1.0.0\n")
+	write(filepath.Join(parent, "values.yaml"), "agent:\n  token:\n    audience: vault\n")
+	write(filepath.Join(parent, "templates", "sa.yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: platform\n")
+
+	audience := func(in *Input) any {
+		v, _ := byKind(t, in)["DaemonSet"].Lookup("spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken.audience")
+		return v
+	}
+	in := (&Loader{}).Load([]string{filepath.Join(parent, "charts", "agent", "templates", "daemonset.yaml")})
+	if len(in.Problems) > 0 || len(in.Objects) != 3 || in.Objects[0].File != parent {
+		t.Fatalf("a subchart's template: %d objects, problems %+v; want the parent chart's 3", len(in.Objects), in.Problems)
+	}
+	if got := audience(in); got != "vault" {
+		t.Errorf("the subchart was not rendered with its parent's values: audience %v", got)
+	}
+	in = (&Loader{}).Load([]string{filepath.Join(parent, "charts", "agent")})
+	if len(in.Problems) > 0 || len(in.Objects) != 2 || audience(in) != nil {
+		t.Fatalf("the subchart named: %d objects, problems %+v; want it alone, with its own values", len(in.Objects), in.Problems)
+	}
+}
+
+// Looking for a file's chart stops at the repository root, and names the
+// chart relative to the working directory as the file was named.
+func TestHelmChartFileLookup(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, agentChart, dir) // a chart above the repository
+	repo := filepath.Join(dir, "repo")
+	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "pod.yaml"), []byte(podWithToken("p", "          path: t\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := (&Loader{}).Load([]string{filepath.Join(repo, "pod.yaml")})
+	if len(in.Objects) != 1 || in.Objects[0].Kind != "Pod" {
+		t.Fatalf("a file of the repository was taken for a chart above it: %d objects", len(in.Objects))
+	}
+
+	t.Chdir(filepath.Join(dir, "templates"))
+	in = (&Loader{}).Load([]string{"daemonset.yaml"})
+	if len(in.Problems) > 0 || len(in.Objects) != 2 || in.Objects[0].File != ".." {
+		t.Fatalf("from inside the chart: %d objects, problems %+v, file %q", len(in.Objects), in.Problems, in.Objects[0].File)
+	}
+	in = (&Loader{}).Load([]string{"."})
+	if len(in.Problems) > 0 || len(in.Objects) != 2 {
+		t.Fatalf("a directory inside a chart is not its chart: %d objects, problems %+v", len(in.Objects), in.Problems)
+	}
+}

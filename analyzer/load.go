@@ -83,7 +83,8 @@ type Loader struct {
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
 // *.json, skipping hidden directories and vendor/ unless named), Helm charts
 // (a directory holding Chart.yaml, or a packaged .tgz named on the command
-// line), rendered in-process, and "-" for standard input. It never stops at
+// line), rendered in-process, and "-" for standard input. A named file or
+// directory inside a chart means the chart. It never stops at
 // bad input: every problem is recorded and everything else is still loaded.
 // Documents are parsed on all CPUs.
 func (l *Loader) Load(paths []string) *Input {
@@ -293,14 +294,25 @@ type input struct {
 	chart, stdin bool
 }
 
-// expand turns the paths into the list of files to read and charts to render.
-// A chart found while walking a directory is rendered, not walked: its
-// templates are not YAML until rendered.
+// expand turns the paths into the list of files to read and charts to render,
+// each once however many paths name it. A chart found while walking a
+// directory is rendered, not walked: its templates are not YAML until
+// rendered. For the same reason a named file or directory that belongs to a
+// chart (a template, _helpers.tpl, values.yaml, Chart.yaml, templates/, a
+// subchart's file) means its chart, as pre-commit, which names changed files
+// one by one, needs.
 func (l *Loader) expand(paths []string, in *Input) []input {
 	var files []input
+	added := map[string]bool{}
+	add := func(f input) {
+		if key := absPath(f.name); !added[key] {
+			added[key] = true
+			files = append(files, f)
+		}
+	}
 	for _, p := range paths {
 		if p == "-" {
-			files = append(files, input{name: l.stdinName(), stdin: true})
+			add(input{name: l.stdinName(), stdin: true})
 			continue
 		}
 		if l.Exclude != nil && l.Exclude(p) {
@@ -311,12 +323,19 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 			in.Problems = append(in.Problems, Problem{Position: Position{File: p}, Message: "cannot read: " + errors.Unwrap(err).Error()})
 			continue
 		}
-		if !info.IsDir() {
-			files = append(files, input{name: p, chart: isPackagedChart(p)})
+		if info.IsDir() && isChartDir(p) {
+			// Named, a chart is rendered as itself, even a subchart.
+			add(input{name: p, chart: true})
 			continue
 		}
-		if isChartDir(p) {
-			files = append(files, input{name: p, chart: true})
+		if chart, ok := chartOf(p, info.IsDir()); ok {
+			if l.Exclude == nil || !l.Exclude(chart) {
+				add(input{name: chart, chart: true})
+			}
+			continue
+		}
+		if !info.IsDir() {
+			add(input{name: p, chart: isPackagedChart(p)})
 			continue
 		}
 		root := p
@@ -343,14 +362,14 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 					return filepath.SkipDir
 				}
 				if path != root && isChartDir(path) {
-					files = append(files, input{name: path, chart: true})
+					add(input{name: path, chart: true})
 					return filepath.SkipDir
 				}
 				return nil
 			}
 			switch strings.ToLower(filepath.Ext(path)) {
 			case ".yaml", ".yml", ".json":
-				files = append(files, input{name: path})
+				add(input{name: path})
 			}
 			return nil
 		})

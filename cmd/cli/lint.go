@@ -86,7 +86,7 @@ func newLintCommand(s Streams) *cobra.Command {
 		Long: "Lint Kubernetes manifests. A PATH is a file, a directory (walked recursively for *.yaml, *.yml and\n" +
 			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered in-process like\n" +
 			"`helm template`, with no cluster and no network) or - for standard input; no PATH means the current\n" +
-			"directory.\n\n" +
+			"directory. A file inside a chart (a template, values.yaml, Chart.yaml) means that chart.\n\n" +
 			"The configuration is .tokenlint.yaml (or .tokenlint.yml) in the working directory or its parents, up\n" +
 			"to the repository root, or --config FILE; flags override it.\n\n" +
 			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a\n" +
