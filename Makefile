@@ -2,8 +2,9 @@ GO     ?= go
 BIN    ?= bin/tokenlint
 CORPUS ?= .bench/corpus-10k.yaml
 GEN    ?= ../shared/bench/gencorpus.py
+GORELEASER ?= goreleaser
 
-.PHONY: build test lint bench clean
+.PHONY: build test lint bench release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -26,5 +27,12 @@ bench: build $(CORPUS)
 	python3 scripts/bench.py $(BIN) $(CORPUS) 5
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
 
+# release-snapshot builds every release archive into dist/ from .goreleaser.yaml
+# without publishing anything (GoReleaser v2: go install
+# github.com/goreleaser/goreleaser/v2@v2.17.0).
+release-snapshot:
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
+
 clean:
-	rm -rf bin .bench
+	rm -rf bin .bench dist
