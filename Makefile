@@ -7,8 +7,9 @@ BASELINE   ?= .bench/baseline-10k.json
 # OLD names another tokenlint binary (the previous release) to time next to
 # this one: make bench OLD=/tmp/tokenlint-old
 OLD    ?=
+GORELEASER ?= goreleaser
 
-.PHONY: build test lint bench clean
+.PHONY: build test lint bench release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -37,5 +38,12 @@ bench: build $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
 	python3 scripts/bench.py $(BIN) $(CORPUS) 5 --configured $(CONFIGURED) --baseline $(BASELINE) $(if $(OLD),--old $(OLD))
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
 
+# release-snapshot builds every release archive into dist/ from .goreleaser.yaml
+# without publishing anything (GoReleaser v2: go install
+# github.com/goreleaser/goreleaser/v2@v2.17.0).
+release-snapshot:
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
+
 clean:
-	rm -rf bin .bench
+	rm -rf bin .bench dist

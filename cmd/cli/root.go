@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -19,20 +18,6 @@ const (
 	ExitFindings = 1 // findings at or above --fail-on
 	ExitError    = 2 // a usage error, or input that could not be read or parsed
 )
-
-// Version is tokenlint's version, set at build time with
-// -ldflags "-X github.com/tokenlint/tokenlint/cmd/cli.Version=v1.2.3".
-var Version = ""
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // Streams are a command's standard input, output and error.
 type Streams struct {
@@ -68,7 +53,12 @@ func NewRoot(s Streams) *cobra.Command {
 			"never reloaded. Run `tokenlint lint`; `tokenlint rules` lists the rules, `tokenlint explain ID` explains one.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       thisBuild().String(),
 	}
+	// --version without cobra's -v shorthand, printing what `tokenlint
+	// version` prints.
+	root.Flags().Bool("version", false, "print tokenlint's version")
+	root.SetVersionTemplate("tokenlint {{.Version}}\n")
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
@@ -101,10 +91,10 @@ func Run(args []string, s Streams) int {
 func newVersionCommand(s Streams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print tokenlint's version",
+		Short: "Print tokenlint's version, the revision it was built from and the Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(s.Out, "tokenlint %s\n", version())
+			_, err := fmt.Fprintf(s.Out, "tokenlint %s\n", thisBuild())
 			return err
 		},
 	}
