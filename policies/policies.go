@@ -98,11 +98,10 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 		return nil, err
 	}
 	builtinSrc := map[string]*module{}
-	builtinPkg := map[string]string{}
 	for _, m := range mods {
 		builtinSrc[string(m.src)] = m
-		builtinPkg[m.ast.Package.Path.String()] = m.file
 	}
+	builtins := mods[:len(mods):len(mods)]
 	files, err := regoFiles(paths, withTests)
 	if err != nil {
 		return nil, err
@@ -122,13 +121,62 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 			errs.add(err)
 			continue
 		}
-		if b, ok := builtinPkg[m.Package.Path.String()]; ok {
-			errs.addf(f, m.Package.Location.Row, "package %s belongs to the built-in %s: give your policy a package of its own", strings.TrimPrefix(m.Package.Path.String(), "data."), b)
+		if err := checkReserved(m, builtins); err != "" {
+			errs.addf(f, m.Package.Location.Row, "%s", err)
 			continue
 		}
 		mods = append(mods, &module{file: f, ast: m, user: true})
 	}
 	return mods, errs.err()
+}
+
+// reserved are the data paths that belong to tokenlint: the built-in
+// policies (data.tokenlint, which also holds the namespace the framework
+// gives each evaluation), the run's objects (data.inventory) and the shared
+// library (data.lib). A user module that defined rules there would change
+// what the built-in policies read: `namespace := "nowhere"` in package
+// tokenlint silently switches TL202 off. Reading them stays allowed.
+var reserved = []ast.Ref{
+	ast.MustParseRef("data.tokenlint"),
+	ast.MustParseRef("data.inventory"),
+	ast.MustParseRef("data.lib"),
+}
+
+// checkReserved says why a user module may not load because its package is
+// at or under a reserved path, "" when it may. The package is the only way
+// a module places rules in data: every rule of a module, ref heads such as
+// `tokenlint.namespace := "x"` included, is defined under its package, an
+// import only names what a module reads, a head starting with data is a
+// compile error, and policies load no data documents (only .rego files).
+// `package data.tokenlint` is data.data.tokenlint, not a reserved path.
+func checkReserved(m *ast.Module, builtins []*module) string {
+	path := m.Package.Path
+	i := slices.IndexFunc(reserved, func(r ast.Ref) bool { return path.HasPrefix(r) })
+	if i < 0 {
+		return ""
+	}
+	var names []string
+	for _, r := range reserved {
+		names = append(names, r.String())
+	}
+	owner := ""
+	for _, b := range builtins {
+		if b.ast.Package.Path.Equal(path) {
+			owner = fmt.Sprintf(" (it is the package of the built-in %s)", b.file)
+			break
+		}
+	}
+	return fmt.Sprintf("package %s is under %s, which is reserved%s: user policies may read %s but not define anything under them; give your policy a package of its own, such as acme.%s",
+		strings.TrimPrefix(path.String(), "data."), reserved[i], owner, strings.Join(names, ", "), suggestName(path))
+}
+
+// suggestName is the last segment of a package path beneath a reserved
+// one, for the suggestion of a package of one's own.
+func suggestName(path ast.Ref) string {
+	if s, ok := path[len(path)-1].Value.(ast.String); ok && len(path) > 2 && ast.IsVarCompatibleString(string(s)) {
+		return string(s)
+	}
+	return "my_policy"
 }
 
 func isRego(name string, withTests bool) bool {

@@ -172,8 +172,8 @@ func TestLoadErrorsNameFileAndLine(t *testing.T) {
 		{"net built-in", testPolicy("Pod", "package p\n\ndeny contains \"x\" if net.lookup_ip_addr(\"example.com\")\n"), `undefined function net\.lookup_ip_addr`},
 		{"environment built-in", testPolicy("Pod", "package p\n\ndeny contains opa.runtime().env.HOME\n"), `undefined function opa\.runtime`},
 		{"kind typo", testPolicy("deployment", "package p\n\ndeny contains \"x\"\n"), `p\.rego:8: METADATA: custom\.kinds: "deployment" is not a kind`},
-		{"built-in package", "package tokenlint.legacy_token_secret\n\ndeny contains \"hijack\"\n", `p\.rego:1: package tokenlint\.legacy_token_secret belongs to the built-in policies/legacy_token_secret\.rego`},
-		{"built-in library", "package lib.kubernetes\n\nis_token_secret(_) := true\n", `p\.rego:1: package lib\.kubernetes belongs to the built-in`},
+		{"built-in package", "package tokenlint.legacy_token_secret\n\ndeny contains \"hijack\"\n", `p\.rego:1: package tokenlint\.legacy_token_secret is under data\.tokenlint, which is reserved \(it is the package of the built-in policies/legacy_token_secret\.rego\)`},
+		{"built-in library", "package lib.kubernetes\n\nis_token_secret(_) := true\n", `p\.rego:1: package lib\.kubernetes is under data\.lib, which is reserved \(it is the package of the built-in policies/lib/kubernetes\.rego\)`},
 		{"clashing ID", strings.Replace(testPolicy("Pod", "package p\n\ndeny contains \"x\"\n"), "T100", "TL201", 1), ``},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

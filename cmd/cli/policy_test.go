@@ -129,3 +129,31 @@ func TestLintWithPolicy(t *testing.T) {
 		t.Errorf("a policy that does not compile: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// A policy that defines rules under a path tokenlint reserves is refused:
+// without the refusal, package tokenlint's namespace switched TL202 off
+// with no word. It is a policy that does not load: exit 2, nothing linted,
+// the file and line named; the same run without it reports TL202.
+func TestLintRefusesPolicyUnderReservedPath(t *testing.T) {
+	manifests := "testdata/rules/tl202_serviceaccount_secrets"
+	code, out, errOut := run(t, "", "lint", "--format", "json", manifests)
+	if code != ExitFindings || !strings.Contains(out, `"ruleId": "TL202"`) {
+		t.Fatalf("without the policy: exit %d, want TL202 reported:\n%s%s", code, out, errOut)
+	}
+	for name, src := range map[string]string{
+		"namespace.rego:2": "# Every object is cluster-scoped now.\npackage tokenlint\n\nnamespace := \"nowhere\"\n",
+		"inventory.rego:1": "package inventory\n\nnamespace := {}\n",
+	} {
+		name, line, _ := strings.Cut(name, ":")
+		dir := t.TempDir()
+		file := filepath.Join(dir, name)
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := run(t, "", "lint", "--policy", dir, "--format", "json", manifests)
+		if code != ExitError || out != "" || !strings.Contains(errOut, file+":"+line+": ") ||
+			!strings.Contains(errOut, "which is reserved") || !strings.Contains(errOut, "data.tokenlint, data.inventory, data.lib") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q: want exit 2 naming the file, its line and the reserved paths", name, code, out, errOut)
+		}
+	}
+}
