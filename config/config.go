@@ -38,6 +38,20 @@ type Config struct {
 	Namespace *Scalar
 	Context   []Path
 	Helm      Helm
+	Limits    Limits
+}
+
+// Limits bound what a run may cost.
+type Limits struct {
+	PolicyTimeout  *Duration
+	PolicyTimeouts *Count
+	PolicyBudget   *Duration
+}
+
+// Count is a whole number of at least 1 at its position.
+type Count struct {
+	Value int
+	Pos   analyzer.Position
 }
 
 // Settings are the values rules read.
@@ -433,6 +447,14 @@ func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 		c.Helm.ReleaseName = d.string(v, name)
 	case "helm.kubeVersion":
 		c.Helm.KubeVersion = d.string(v, name)
+	case "limits":
+		d.object(v, k.children, name, c)
+	case "limits.policyTimeout":
+		c.Limits.PolicyTimeout = d.duration(v, name)
+	case "limits.policyTimeouts":
+		c.Limits.PolicyTimeouts = d.count(v, name)
+	case "limits.policyBudget":
+		c.Limits.PolicyBudget = d.duration(v, name)
 	default:
 		panic("config: key " + name + " is in the table but not decoded")
 	}
@@ -563,6 +585,21 @@ func (d *decoder) duration(v *yaml.Node, name string) *Duration {
 		return nil
 	}
 	return &Duration{Seconds: n, Text: v.Value, Pos: d.pos(v), tag: v.ShortTag()}
+}
+
+// count is a whole number of at least 1, written as YAML writes integers.
+func (d *decoder) count(v *yaml.Node, name string) *Count {
+	isNumber := v.Kind == yaml.ScalarNode && (v.ShortTag() == "!!int" || v.ShortTag() == "!!float")
+	if !isNumber {
+		d.errorf(v, "%s must be %s, got %s", name, kindCount.noun(), describe(v))
+		return nil
+	}
+	var n int
+	if v.ShortTag() != "!!int" || v.Decode(&n) != nil || n < 1 {
+		d.errorf(v, "%s must be %s, got %s", name, kindCount.noun(), v.Value)
+		return nil
+	}
+	return &Count{Value: n, Pos: d.pos(v)}
 }
 
 func (d *decoder) keyValues(v *yaml.Node, name string) []KeyValue {

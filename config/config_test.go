@@ -85,6 +85,14 @@ func TestLoadErrors(t *testing.T) {
 		{"two documents", "failOn: error\n---\nfailOn: note\n", []want{{2, 1, "more than one YAML document"}}},
 		{"not UTF-8", "failOn: \xff\n", []want{{1, 1, "not UTF-8"}}},
 		{"non-string key", "1: x\n", []want{{1, 1, "key must be a string, got a number"}}},
+		{"unknown limits key", "limits:\n  policyTimout: 5s\n", []want{{2, 3, `unknown key "policyTimout" in limits; did you mean "policyTimeout"?`}}},
+		{"limit at the wrong level", "policyBudget: 5m\n", []want{{1, 1, "it belongs in limits"}}},
+		{"policy timeout under a second", "limits: {policyTimeout: 500ms}\n", []want{{1, 25, `invalid duration "500ms"`}}},
+		{"zero time-outs", "limits: {policyTimeouts: 0}\n", []want{{1, 26, "limits.policyTimeouts must be a whole number, at least 1, got 0"}}},
+		{"negative time-outs", "limits: {policyTimeouts: -3}\n", []want{{1, 26, "got -3"}}},
+		{"time-outs as a fraction", "limits: {policyTimeouts: 2.5}\n", []want{{1, 26, "limits.policyTimeouts must be a whole number, at least 1, got 2.5"}}},
+		{"time-outs as text", "limits: {policyTimeouts: \"3\"}\n", []want{{1, 26, "got a string"}}},
+		{"time-outs beyond any integer", "limits: {policyTimeouts: 99999999999999999999}\n", []want{{1, 26, "got 99999999999999999999"}}},
 		{"all errors, in file order", "disabel: [x]\nfailOn: nope\nsettings:\n  maxTokenExpiry: 1h\n", []want{
 			{1, 1, `"disabel"`}, {2, 9, `"nope"`}, {4, 3, `"maxTokenExpiry"`},
 		}},
@@ -142,6 +150,10 @@ helm:
   setString: {a: b}
   releaseName: web
   kubeVersion: "1.31"
+limits:
+  policyTimeout: 5
+  policyTimeouts: 0x10
+  policyBudget: 5m
 `
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -173,6 +185,10 @@ helm:
 	}
 	if c.Context[0].Abs != dir || c.Context[1].Abs != filepath.Join(filepath.Dir(dir), "platform") || c.Context[1].Value != "../platform" {
 		t.Errorf("context: %+v", c.Context)
+	}
+	if l := c.Limits; l.PolicyTimeout == nil || l.PolicyTimeout.Seconds != 5 || l.PolicyTimeouts == nil || l.PolicyTimeouts.Value != 16 ||
+		l.PolicyTimeouts.Pos.Line != 22 || l.PolicyBudget == nil || l.PolicyBudget.Seconds != 300 {
+		t.Errorf("limits: %+v", l)
 	}
 	o := c.Helm.Options()
 	if strings.Join(o.Set, " ") != "image.tag=1.2 replicas=3 debug=false" || strings.Join(o.SetString, " ") != "a=b" ||

@@ -15,6 +15,7 @@ const (
 	kindPathList                // a list of paths, relative to the file
 	kindString                  // a string
 	kindScalarMap               // key -> string, number or boolean, kept as written
+	kindCount                   // a whole number, at least 1
 )
 
 // noun names a kind in messages and in the README.
@@ -40,6 +41,8 @@ func (k kind) noun() string {
 		return "a string"
 	case kindScalarMap:
 		return "a mapping of keys to strings, numbers or booleans"
+	case kindCount:
+		return "a whole number, at least 1"
 	}
 	return "a value"
 }
@@ -167,6 +170,33 @@ var keys = []key{
 				doc:     "The Kubernetes version templates see in `.Capabilities` (quote it: `1.30` unquoted is the number 1.3).",
 				defText: "Helm's default",
 				example: "1.31",
+			},
+		},
+	},
+	{
+		name: "limits", kind: kindObject,
+		doc: "Limits on what one run may cost, so that a hostile pull request cannot make it hang or run for hours. A run that reaches one reports it as an error (exit code 2) and still writes its report.",
+		children: []key{
+			{
+				name: "policyTimeout", kind: kindDuration,
+				doc:     "Longest time one evaluation of one Rego policy, built in or from `policies`, may take on one object: seconds (2) or a Go duration (2s), at least 1s. An evaluation that runs out of it is an error on that object.",
+				def:     "2s",
+				defText: "2s",
+				example: "5s",
+			},
+			{
+				name: "policyTimeouts", kind: kindCount,
+				doc:     "How many objects one policy may run out of `policyTimeout` on in one run: at that many the policy is stopped for the rest of the run, with one error that names the policy and counts the objects left unchecked.",
+				def:     3,
+				defText: "3",
+				example: 10,
+			},
+			{
+				name: "policyBudget", kind: kindDuration,
+				doc:     "Evaluation time one policy may spend in one run, over all its objects: seconds (60) or a Go duration (1m), at least 1s. When it is spent the policy is stopped for the rest of the run, with one error that names the policy and counts the objects left unchecked, so even a policy that stays just under `policyTimeout` on every object cannot make the run's time grow without bound. The built-in policies take under 0.2s each on 10,000 objects.",
+				def:     "1m",
+				defText: "1m",
+				example: "5m",
 			},
 		},
 	},

@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"cmp"
+	"strconv"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -63,11 +64,17 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		}
 		return m
 	case "settings.maxTokenExpiration":
-		if d := c.Settings.MaxTokenExpiration; d != nil {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(d.tag, "!!str"), Value: d.Text}
-		}
+		return duration(c.Settings.MaxTokenExpiration)
 	case "settings.allowedAudiences":
 		return scalars(c.Settings.AllowedAudiences, true)
+	case "limits.policyTimeout":
+		return duration(c.Limits.PolicyTimeout)
+	case "limits.policyTimeouts":
+		if n := c.Limits.PolicyTimeouts; n != nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(n.Value)}
+		}
+	case "limits.policyBudget":
+		return duration(c.Limits.PolicyBudget)
 	case "exclude":
 		var ss []Scalar
 		for _, g := range c.Exclude {
@@ -104,6 +111,14 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		panic("config: key " + name + " is in the table but not encoded")
 	}
 	return nil
+}
+
+// duration is a duration as written, nil when absent.
+func duration(d *Duration) *yaml.Node {
+	if d == nil {
+		return nil
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(d.tag, "!!str"), Value: d.Text}
 }
 
 func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -101,6 +101,8 @@ func keySchema(k key, sevProps map[string]any) map[string]any {
 		s = map[string]any{"type": "array", "items": str}
 	case kindString:
 		s = str
+	case kindCount:
+		s = map[string]any{"type": "integer", "minimum": 1}
 	case kindScalarMap:
 		s = map[string]any{
 			"type":                 "object",

@@ -43,7 +43,7 @@ func RunTests(ctx context.Context, paths []string, w io.Writer, verbose bool) (T
 		}
 		set[m.file] = m.ast
 	}
-	if _, err := compile(policies); err != nil {
+	if _, err := compile(policies, DefaultLimits); err != nil {
 		return TestResult{}, err
 	}
 	if tests == 0 {
@@ -52,7 +52,7 @@ func RunTests(ctx context.Context, paths []string, w io.Writer, verbose bool) (T
 	ch, err := tester.NewRunner().
 		SetCompiler(ast.NewCompiler().WithCapabilities(Capabilities())).
 		SetModules(set).
-		SetTimeout(EvalTimeout).
+		SetTimeout(DefaultLimits.Timeout).
 		RunTests(ctx, nil)
 	if err != nil {
 		return TestResult{}, formatErrors(err)

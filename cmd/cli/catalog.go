@@ -13,7 +13,12 @@ import (
 // policies, ordered by ID, then the user policies at policyPaths as given.
 // This is the one place where Go rules and Rego policies meet.
 func Catalog(policyPaths ...string) (*analyzer.Registry, error) {
-	regoRules, err := policies.Load(policyPaths)
+	return CatalogWith(policies.DefaultLimits, policyPaths...)
+}
+
+// CatalogWith is Catalog with the policies evaluated within limits.
+func CatalogWith(limits policies.Limits, policyPaths ...string) (*analyzer.Registry, error) {
+	regoRules, err := policies.LoadWith(policyPaths, limits)
 	if err != nil {
 		return nil, err
 	}

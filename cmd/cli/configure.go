@@ -3,13 +3,16 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 	"github.com/tokenlint/tokenlint/config"
+	"github.com/tokenlint/tokenlint/policies"
 )
 
 // runConfig is what a run is made of once the configuration file and the
@@ -85,7 +88,8 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 	for _, p := range eff.Policies {
 		policyPaths = append(policyPaths, p.Abs)
 	}
-	reg, err := Catalog(policyPaths...)
+	eff.Limits = cfg.Limits
+	reg, err := CatalogWith(policyLimits(cfg.Limits), policyPaths...)
 	if err != nil {
 		return nil, &exitError{code: ExitError, err: err}
 	}
@@ -235,6 +239,31 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 		rc.root = workdir
 	}
 	return rc, nil
+}
+
+// policyLimits are the limits of policy evaluation the file gives, the
+// defaults for those it leaves out.
+func policyLimits(l config.Limits) policies.Limits {
+	out := policies.DefaultLimits
+	if l.PolicyTimeout != nil {
+		out.Timeout = seconds(l.PolicyTimeout.Seconds)
+	}
+	if l.PolicyTimeouts != nil {
+		out.Timeouts = l.PolicyTimeouts.Value
+	}
+	if l.PolicyBudget != nil {
+		out.Budget = seconds(l.PolicyBudget.Seconds)
+	}
+	return out
+}
+
+// seconds is a duration of n seconds; one beyond what a Duration holds
+// (292 years) is the longest there is.
+func seconds(n int64) time.Duration {
+	if n > math.MaxInt64/int64(time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(n) * time.Second
 }
 
 // configError is a configuration file's error, exit code 2; its problems

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,5 +156,72 @@ func TestLintRefusesPolicyUnderReservedPath(t *testing.T) {
 			!strings.Contains(errOut, "which is reserved") || !strings.Contains(errOut, "data.tokenlint, data.inventory, data.lib") {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q: want exit 2 naming the file, its line and the reserved paths", name, code, out, errOut)
 		}
+	}
+}
+
+// A policy that never finishes, in a pull request's own configuration, on
+// many objects: the limits the configuration sets stop it after its first
+// time-out with one error, the built-in TL202 still reports, the report is
+// written and the exit code is 2.
+func TestLintStopsAPolicyThatKeepsTimingOut(t *testing.T) {
+	dir := t.TempDir()
+	var manifests strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&manifests, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags-%d\n  namespace: shop\ndata:\n  checkout: enabled\n", i)
+	}
+	accounts, err := os.ReadFile(filepath.Join(repoRoot, "testdata/rules/tl202_serviceaccount_secrets/accounts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		".tokenlint.yaml":      "policies: [policies/]\nlimits:\n  policyTimeout: 1s\n  policyTimeouts: 1\n",
+		"policies/flags.rego":  "# METADATA\n# title: Feature flags are reviewed\n# description: Every flag names its owner.\n# custom:\n#   id: SHOP001\n#   slug: feature-flag-owner\n#   severity: warning\n#   kinds: [ConfigMap]\npackage shop.flags\n\ndeny contains \"unreviewed\" if {\n\tsome a in numbers.range(1, 1000)\n\tsome b in numbers.range(1, 1000)\n\tsome c in numbers.range(1, 1000)\n\tsome d in numbers.range(1, 1000)\n\ta + b + c + d < 0\n}\n",
+		"deploy/flags.yaml":    manifests.String(),
+		"deploy/accounts.yaml": string(accounts),
+	} {
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, "", "lint", "--config", filepath.Join(dir, ".tokenlint.yaml"), "--format", "json", filepath.Join(dir, "deploy"))
+	var rep struct {
+		Findings []struct{ RuleID, Message string }
+		Errors   []struct{ Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("no report (exit %d): %v\n%s", code, err, errOut)
+	}
+	if code != ExitError {
+		t.Errorf("exit %d, want 2", code)
+	}
+	var tl202, failed int
+	for _, f := range rep.Findings {
+		switch f.RuleID {
+		case "TL202":
+			tl202++
+		case "SHOP001":
+			failed++
+		}
+	}
+	if tl202 == 0 || failed != 1 {
+		t.Errorf("%d TL202 findings, %d SHOP001 findings: want TL202 and one failure of SHOP001", tl202, failed)
+	}
+	if len(rep.Errors) != 1 {
+		t.Fatalf("errors %+v: want one", rep.Errors)
+	}
+	for _, want := range []string{filepath.Join(dir, "policies", "flags.rego"), "did not finish within 1s on 1 object,",
+		"1000 of the 1000 objects it checks are left unchecked", "raise limits.policyTimeout (now 1s) or limits.policyTimeouts (now 1)"} {
+		if !strings.Contains(rep.Errors[0].Message, want) {
+			t.Errorf("error %q does not say %q", rep.Errors[0].Message, want)
+		}
+	}
+
+	code, out, errOut = run(t, "", "config", "print", "--config", filepath.Join(dir, ".tokenlint.yaml"))
+	if code != 0 || !strings.Contains(out, "limits:\n  policyTimeout: 1s\n  policyTimeouts: 1\n") {
+		t.Errorf("config print: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -1,0 +1,145 @@
+package policies
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/tokenlint/tokenlint/analyzer"
+)
+
+// spending is what one policy has cost one run, and whether the policy is
+// stopped for the rest of it. A stop is one error, on the object whose
+// evaluation stopped it, counting every object left unchecked: evaluations
+// still running are cancelled and their outcome dropped, later objects are
+// skipped, so the count is exact however the run's workers interleave.
+type spending struct {
+	pol *policy
+	ix  *analyzer.Index
+
+	mu sync.Mutex
+	// finished counts the evaluations whose outcome was reported (a
+	// time-out is an outcome: its own error).
+	finished int
+	timeouts int
+	used     time.Duration
+	stopped  bool
+	// running are the cancels of the evaluations under way.
+	running map[topdown.Cancel]struct{}
+}
+
+// spending is the policy's spending in the run of the index. The policy
+// keeps the latest run's: runs of one catalog follow one another.
+func (pol *policy) spending(ix *analyzer.Index) *spending {
+	pol.mu.Lock()
+	defer pol.mu.Unlock()
+	if pol.spent == nil || pol.spent.ix != ix {
+		pol.spent = &spending{pol: pol, ix: ix, running: map[topdown.Cancel]struct{}{}}
+	}
+	return pol.spent
+}
+
+// begin starts an evaluation that cancel stops and returns its time
+// limit: the per-object limit, or what is left of the budget when that is
+// less. A limit of 0 means the policy is stopped and the object is not to
+// be evaluated; stop is set when this call stopped it (the budget was
+// spent) and is the error to report on the object.
+func (s *spending) begin(cancel topdown.Cancel) (limit time.Duration, stop string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return 0, ""
+	}
+	rest := s.pol.limits.Budget - s.used
+	if rest <= 0 {
+		return 0, s.budgetSpent()
+	}
+	s.running[cancel] = struct{}{}
+	return min(s.pol.limits.Timeout, rest), ""
+}
+
+// end records an evaluation that took elapsed within limit. drop is set
+// when the policy was stopped meanwhile: the stop's error counted the
+// object, so its outcome is not reported. stop is set when this
+// evaluation stopped the policy, and is the error to report on the object
+// instead of its own outcome.
+func (s *spending) end(cancel topdown.Cancel, elapsed time.Duration, timedOut bool, limit time.Duration) (drop bool, stop string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.running, cancel)
+	if s.stopped {
+		return true, ""
+	}
+	s.used += elapsed
+	if timedOut {
+		s.timeouts++
+		switch {
+		case limit < s.pol.limits.Timeout:
+			return false, s.budgetSpent()
+		case s.timeouts >= s.pol.limits.Timeouts:
+			return false, s.tooManyTimeouts()
+		}
+	}
+	s.finished++
+	return false, ""
+}
+
+// stop stops the policy for the rest of the run, why and how to raise the
+// limit: evaluations under way are cancelled. It returns the error, naming
+// the objects left unchecked.
+func (s *spending) stop(why, raise string) string {
+	s.stopped = true
+	for c := range s.running {
+		c.Cancel()
+	}
+	total := s.objects()
+	unchecked := max(total-s.finished, 1)
+	return fmt.Sprintf("%s, so it is stopped for the rest of the run: %d of the %d objects it checks are left unchecked, this one included; %s",
+		why, unchecked, max(total, unchecked), raise)
+}
+
+func (s *spending) budgetSpent() string {
+	b := duration(s.pol.limits.Budget)
+	return s.stop(fmt.Sprintf("policy %s used up its evaluation time for the run, %s", s.pol.rule.Origin, b),
+		fmt.Sprintf("raise limits.policyBudget (now %s) in the configuration to give it more", b))
+}
+
+func (s *spending) tooManyTimeouts() string {
+	l := s.pol.limits
+	objects := "objects"
+	if s.timeouts == 1 {
+		objects = "object"
+	}
+	return s.stop(fmt.Sprintf("policy %s did not finish within %s on %d %s", s.pol.rule.Origin, duration(l.Timeout), s.timeouts, objects),
+		fmt.Sprintf("raise limits.policyTimeout (now %s) or limits.policyTimeouts (now %d) in the configuration to let it run longer", duration(l.Timeout), l.Timeouts))
+}
+
+// objects counts the objects of the run the policy checks: those of its
+// kinds that are not context.
+func (s *spending) objects() int {
+	if s.ix == nil {
+		return 0
+	}
+	n := 0
+	for _, o := range s.ix.Objects() {
+		if !o.Context && s.pol.rule.Applies(o.Kind) {
+			n++
+		}
+	}
+	return n
+}
+
+// duration writes a duration as the configuration would: 2s, 1m, 1h30m.
+func duration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
