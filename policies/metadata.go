@@ -2,10 +2,12 @@ package policies
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -235,4 +237,107 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+var (
+	yamlLine      = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	yamlAtLine    = regexp.MustCompile(`\bat line (\d+)\b`)
+	yamlUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `.*`)? into (.+)$")
+	yamlKey       = regexp.MustCompile(`^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_-]*)\s*:`)
+)
+
+// metadataYAMLErrors rewrites the errors OPA's parser gives about the YAML
+// of a METADATA block as tokenlint's METADATA errors: one a line, at the
+// line of the file (OPA numbers YAML lines from the block's first), in
+// the words of the rest of the contract ("title must be a string") rather
+// than Go's ("cannot unmarshal !!seq into string"). Other errors are kept.
+func metadataYAMLErrors(src []byte, err error) error {
+	var errs ast.Errors
+	if !errors.As(err, &errs) {
+		return err
+	}
+	lines := strings.Split(string(src), "\n")
+	var out ast.Errors
+	for _, e := range errs {
+		if e.Location == nil || !strings.HasPrefix(e.Message, "yaml: ") {
+			out = append(out, e)
+			continue
+		}
+		start := 0 // the line of "# METADATA"
+		for r := min(e.Location.Row, len(lines)); r >= 1; r-- {
+			if t := strings.TrimSpace(lines[r-1]); strings.HasPrefix(t, "#") && strings.TrimSpace(t[1:]) == "METADATA" {
+				start = r
+				break
+			}
+		}
+		body := strings.TrimPrefix(e.Message, "yaml: ")
+		parts := []string{body}
+		if rest, ok := strings.CutPrefix(body, "unmarshal errors:"); ok {
+			parts = strings.Split(strings.TrimSpace(rest), "\n")
+		}
+		for _, part := range parts {
+			part = strings.TrimSpace(part)
+			row, text := e.Location.Row, part
+			if m := yamlLine.FindStringSubmatch(part); m != nil && start > 0 {
+				if n, err := strconv.Atoi(m[1]); err == nil && start+n <= len(lines) {
+					row, text = start+n, m[2]
+				}
+			}
+			if start > 0 {
+				text = yamlAtLine.ReplaceAllStringFunc(text, func(at string) string {
+					n, err := strconv.Atoi(yamlAtLine.FindStringSubmatch(at)[1])
+					if err != nil || start+n > len(lines) {
+						return at
+					}
+					return fmt.Sprintf("at line %d", start+n)
+				})
+			}
+			msg := "METADATA: invalid YAML: " + text
+			if m := yamlUnmarshal.FindStringSubmatch(text); m != nil {
+				if want := goTypeNoun(m[2]); want != "" {
+					subject := "METADATA"
+					if k := yamlKey.FindStringSubmatch(strings.TrimPrefix(strings.TrimSpace(lines[row-1]), "#")); k != nil && m[2] != "ast.rawAnnotation" {
+						subject = "METADATA: " + k[1]
+					}
+					msg = fmt.Sprintf("%s must be %s, got %s", subject, want, yamlTagNoun(m[1]))
+				}
+			}
+			loc := *e.Location
+			loc.Row, loc.Col = row, 1
+			out = append(out, &ast.Error{Code: e.Code, Message: msg, Location: &loc})
+		}
+	}
+	return out
+}
+
+// goTypeNoun names the value a Go type of OPA's annotation decoding wants.
+func goTypeNoun(t string) string {
+	switch {
+	case t == "string":
+		return "a string"
+	case t == "ast.rawAnnotation" || strings.HasPrefix(t, "map["):
+		return "a mapping"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	}
+	return ""
+}
+
+// yamlTagNoun names a YAML tag as the configuration's messages do.
+func yamlTagNoun(tag string) string {
+	switch tag {
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "int", "float":
+		return "a number"
+	case "str":
+		return "a string"
+	case "bool":
+		return "a boolean"
+	case "null":
+		return "no value"
+	}
+	return "a " + tag
 }

@@ -279,7 +279,7 @@ func dedupe(files []string) []string {
 func parse(file string, src []byte) (*ast.Module, error) {
 	m, err := ast.ParseModuleWithOpts(file, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 	if err != nil {
-		return nil, formatErrors(err)
+		return nil, formatErrors(metadataYAMLErrors(src, err))
 	}
 	return m, nil
 }
@@ -614,6 +614,9 @@ func formatErrors(err error) error {
 }
 
 func formatError(loc *ast.Location, msg string) string {
+	// One error, one line: OPA's messages may hold several.
+	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ; ")), " ")
+	msg = strings.ReplaceAll(msg, ": ;", ":")
 	if loc == nil {
 		return msg
 	}
