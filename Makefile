@@ -9,7 +9,7 @@ BASELINE   ?= .bench/baseline-10k.json
 OLD    ?=
 GORELEASER ?= goreleaser
 
-.PHONY: build test lint bench release-snapshot clean
+.PHONY: build test lint fuzz bench release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -20,6 +20,12 @@ test:
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above are not formatted"; exit 1; }
 	$(GO) vet ./...
+
+# fuzz runs every fuzz target of the module in turn, FUZZTIME each (see
+# scripts/fuzz.sh): make fuzz FUZZTIME=10m for a long run.
+FUZZTIME ?= 30s
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
 
 $(CORPUS):
 	mkdir -p $(dir $(CORPUS))
