@@ -29,9 +29,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // GitLab writes a GitLab Code Quality report.
@@ -74,7 +74,10 @@ type gitlabLines struct {
 // for nothing tokenlint reports: an error is serious, but the rule's own
 // severity, as configured, is what tokenlint knows). A problem with a whole
 // file, and a finding placed on a Helm template as a whole (see placeOf), is
-// on its first line, since GitLab needs one.
+// on its first line, since GitLab needs one. A Code Climate description is
+// one line: it goes through printable.Line, as a text line does, so line
+// breaks, control characters and bidirectional overrides from a manifest
+// show escaped (\n, \x1b, \u202e).
 func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 	issues := make([]gitlabIssue, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
@@ -93,7 +96,7 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 		issues = append(issues, gitlabIssue{
 			Type:        "issue",
 			CheckName:   f.Rule.ID + " " + f.Rule.Slug,
-			Description: oneLine(findingMessage(f, pl)),
+			Description: printable.Line(findingMessage(f, pl)),
 			Content:     gitlabContent{Body: gitlabBody(f.Rule)},
 			Categories:  []string{category},
 			Location:    gitlabLocation{Path: p.opts.rootPath(pl.file), Lines: gitlabLines{Begin: begin, End: end}},
@@ -106,18 +109,6 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(issues)
-}
-
-// oneLine replaces control characters (line breaks among them, which a
-// name in a manifest can hold) with spaces: a Code Climate description is
-// one line.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 func gitlabSeverity(s analyzer.Severity) string {
