@@ -9,7 +9,11 @@ BASELINE   ?= .bench/baseline-10k.json
 OLD    ?=
 GORELEASER ?= goreleaser
 
-.PHONY: build test lint bench release-snapshot clean
+# bench-printers: a manifest of this many findings
+FINDINGS ?= 300000
+FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
+
+.PHONY: build test lint bench bench-printers release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -37,6 +41,19 @@ $(CONFIGURED)/.tokenlint.yaml: $(CORPUS) scripts/benchcorpus.py | build
 bench: build $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
 	python3 scripts/bench.py $(BIN) $(CORPUS) 5 --configured $(CONFIGURED) --baseline $(BASELINE) $(if $(OLD),--old $(OLD))
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
+
+$(FINDINGS_CORPUS): scripts/manyfindings.py
+	mkdir -p $(dir $(FINDINGS_CORPUS))
+	python3 scripts/manyfindings.py $(FINDINGS) $(FINDINGS_CORPUS)
+
+# bench-printers times whole tokenlint processes (wall time, peak RSS, CPU
+# time) writing a report of FINDINGS findings in the text, JSON and SARIF
+# formats to /dev/null.
+bench-printers: build $(FINDINGS_CORPUS)
+	for f in text json sarif; do \
+		/usr/bin/time -f "$$f: wall %e s, peak RSS %M KiB, CPU %U s user + %S s sys" \
+			$(BIN) lint --no-config --fail-on never --format $$f --output /dev/null $(FINDINGS_CORPUS); \
+	done
 
 # release-snapshot builds every release archive into dist/ from .goreleaser.yaml
 # without publishing anything (GoReleaser v2: go install

@@ -927,3 +927,88 @@ func TestTextCannotBeInjected(t *testing.T) {
 		}
 	}
 }
+
+// writeRecorder records the size of each write.
+type writeRecorder struct {
+	writes, largest, total int
+}
+
+func (w *writeRecorder) Write(p []byte) (int, error) {
+	w.writes++
+	w.largest = max(w.largest, len(p))
+	w.total += len(p)
+	return len(p), nil
+}
+
+// TestJSONAndSARIFStream prints 5,000 findings (and as many input
+// problems) as JSON and SARIF: the document reaches the writer in pieces of
+// a bounded size as it is made, rather than in one write once all of it is
+// built, so the printer's memory does not grow with the report. The
+// documents are still one valid JSON document each, findings in order.
+func TestJSONAndSARIFStream(t *testing.T) {
+	const n = 5000
+	dir := t.TempDir()
+	rep := manyFindings(n)
+	for i := range n {
+		rep.Problems = append(rep.Problems, analyzer.Problem{Position: analyzer.Position{File: filepath.Join(dir, fmt.Sprintf("broken-%d.yaml", i)), Line: 1, Column: 1}, Message: "invalid YAML: did not find expected node content"})
+	}
+	opts := printers.Options{Version: "v1.0.0", BaseDir: dir, SARIFRoot: dir}
+	for _, format := range []string{"json", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			var rec writeRecorder
+			p, err := printers.New(format, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Print(&rec, rep); err != nil {
+				t.Fatal(err)
+			}
+			const limit = 512 << 10 // twice the printers' buffer
+			if rec.largest > limit || rec.writes < rec.total/limit {
+				t.Errorf("%d bytes in %d writes, the largest %d bytes: want writes of at most %d bytes", rec.total, rec.writes, rec.largest, limit)
+			}
+			doc := print(t, format, opts, rep)
+			var got struct {
+				Findings []struct{ Fingerprint string }
+				Errors   []struct{ File string }
+				Runs     []struct {
+					Invocations []struct {
+						ToolExecutionNotifications []struct {
+							Locations []struct {
+								PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+							}
+						}
+					}
+					Results []sarifResult
+				}
+			}
+			if err := json.Unmarshal(doc, &got); err != nil {
+				t.Fatalf("not one JSON document: %v", err)
+			}
+			fingerprints, files := []string{}, []string{}
+			for _, f := range got.Findings {
+				fingerprints = append(fingerprints, f.Fingerprint)
+			}
+			for _, e := range got.Errors {
+				files = append(files, e.File)
+			}
+			if format == "sarif" {
+				validateSARIF(t, doc)
+				for _, r := range got.Runs[0].Results {
+					fingerprints = append(fingerprints, r.PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion])
+				}
+				for _, n := range got.Runs[0].Invocations[0].ToolExecutionNotifications {
+					files = append(files, n.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+				}
+			}
+			if len(fingerprints) != n || len(files) != n {
+				t.Fatalf("%d findings and %d errors, want %d of each", len(fingerprints), len(files), n)
+			}
+			for i := range n {
+				if want := fmt.Sprintf("broken-%d.yaml", i); fingerprints[i] != rep.Findings[i].Fingerprint || files[i] != want {
+					t.Fatalf("item %d: %s, %s; want %s, %s", i, fingerprints[i], files[i], rep.Findings[i].Fingerprint, want)
+				}
+			}
+		})
+	}
+}
