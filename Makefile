@@ -13,7 +13,10 @@ GORELEASER ?= goreleaser
 FINDINGS ?= 300000
 FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
 
-.PHONY: build test lint bench bench-printers release-snapshot clean
+# fuzz: how long each fuzz target runs
+FUZZTIME ?= 1m
+
+.PHONY: build test lint fuzz bench bench-printers release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -24,6 +27,14 @@ test:
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above are not formatted"; exit 1; }
 	$(GO) vet ./...
+
+# fuzz runs every fuzz target of the module (each func FuzzXxx, found by
+# go test -list) for FUZZTIME, one after another, and prints how long each
+# ran and how many inputs it tried: make fuzz FUZZTIME=10m for ten minutes
+# each. A failing input is written to testdata/fuzz/FuzzXxx/ of its package;
+# fix the bug and commit the input, which then runs as a seed in go test.
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 $(CORPUS):
 	mkdir -p $(dir $(CORPUS))

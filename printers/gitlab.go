@@ -25,6 +25,7 @@ package printers
 // Code Climate specification is ignored.
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -93,13 +94,16 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 		if f.Rule.IsFramework() {
 			category = "Bug Risk"
 		}
+		// GitLab drops the rest of the report at an issue with an empty
+		// description or path: a policy may report an empty message.
+		description := cmp.Or(printable.Line(findingMessage(f, pl)), f.Rule.ID+" "+f.Rule.Slug)
 		issues = append(issues, gitlabIssue{
 			Type:        "issue",
 			CheckName:   f.Rule.ID + " " + f.Rule.Slug,
-			Description: printable.Line(findingMessage(f, pl)),
+			Description: description,
 			Content:     gitlabContent{Body: gitlabBody(f.Rule)},
 			Categories:  []string{category},
-			Location:    gitlabLocation{Path: p.opts.rootPath(pl.file), Lines: gitlabLines{Begin: begin, End: end}},
+			Location:    gitlabLocation{Path: cmp.Or(p.opts.rootPath(pl.file), "."), Lines: gitlabLines{Begin: begin, End: end}},
 			Severity:    gitlabSeverity(f.Severity),
 			Fingerprint: f.Fingerprint,
 			EngineName:  "tokenlint",
