@@ -127,12 +127,13 @@ func gitlabSeverity(s analyzer.Severity) string {
 
 // gitlabBody is the rule's help for the merge request's diff view: its
 // title, the remediation and a link to its documentation, in Markdown.
-// Nothing in it comes from the manifests.
+// Nothing in it comes from the manifests; a user policy's title and
+// remediation are escaped as a description is.
 func gitlabBody(r *analyzer.Rule) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s %s**: %s", r.ID, r.Slug, r.Title)
+	fmt.Fprintf(&b, "**%s %s**: %s", printable.Line(r.ID), printable.Line(r.Slug), printable.Line(r.Title))
 	if r.Remediation != "" {
-		b.WriteString("\n\n" + r.Remediation)
+		b.WriteString("\n\n" + printable.Line(r.Remediation))
 	}
 	if uri := ruleHelpURI(r); uri != "" {
 		fmt.Fprintf(&b, "\n\n[Documentation](%s)", uri)
