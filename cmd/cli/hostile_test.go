@@ -81,6 +81,8 @@ func TestHostileTextIsEscaped(t *testing.T) {
 		filepath.Join(dir, "policies", "evil\x1b[2J_test.rego"): hostilePolicyTest,
 		filepath.Join(dir, "pod.yaml"):                          hostilePod,
 		filepath.Join(dir, "bad.yaml"):                          "exclude: \"a\\nforged.yaml:1:1: error TL201 forged\\e[2J\"\nfailOn: \"never\\e[2J\"\n",
+		filepath.Join(dir, "exclude.yaml"):                      "exclude: [\"vendored*\"]\n",
+		filepath.Join(dir, "vendored\x1b[2J\n.yaml"):            hostilePod,
 	} {
 		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
@@ -105,6 +107,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 			[]string{"Audience check\\x1b]0;owned\\x07\\x1b[2J\n", "Finds tokens.\n\\u202eevil\\x1b[31m red\nSecond line.\n", `Fix: Set an \x1b[8maudience.`, `name: "web\x1b[2J"`}, 0},
 		{"policy test", []string{"policy", "test", "-v", filepath.Join(dir, "policies")}, ExitFindings, []string{`evil\x1b[2J_test.rego`}, 0},
 		{"completion", []string{"__complete", "explain", "--policy", policy, "EVIL"}, ExitOK, []string{"EVIL001\tAudience check\\x1b]0;owned\\x07\\x1b[2J\n"}, 0},
+		{"excluded", []string{"lint", "--config", filepath.Join(dir, "exclude.yaml"), filepath.Join(dir, "pod.yaml"), filepath.Join(dir, "vendored\x1b[2J\n.yaml")}, ExitOK, nil, 0},
 		{"configuration", []string{"lint", "--config", filepath.Join(dir, "bad.yaml"), filepath.Join(dir, "pod.yaml")}, ExitError, nil, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -123,6 +126,9 @@ func TestHostileTextIsEscaped(t *testing.T) {
 			}
 			if bad := unsafe(errOut, false); bad != "" {
 				t.Errorf("standard error holds %q:\n%q", bad, errOut)
+			}
+			if c.name == "excluded" && !strings.Contains(errOut, `vendored\x1b[2J\n.yaml is excluded`) {
+				t.Errorf("standard error does not say the path is excluded, escaped:\n%s", errOut)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(plain, w) {
