@@ -1,45 +1,35 @@
 #!/usr/bin/env bash
-# fuzz.sh runs every fuzz target of the module, one after the other, each for
-# the same time:
+# Run every fuzz target of the module (every func FuzzXxx in a _test.go
+# file, found with go test -list, so a new target needs no entry here) for
+# FUZZTIME each, one after another, and print how long each ran and how many
+# inputs it tried. Stops at the first target that fails: go test then names
+# the failing input, written to testdata/fuzz/FuzzXxx/ of its package, which
+# becomes a seed once the bug is fixed (commit it).
 #
-#	scripts/fuzz.sh            # 30s each (make fuzz)
-#	scripts/fuzz.sh 10m        # ten minutes each (make fuzz FUZZTIME=10m)
-#	scripts/fuzz.sh 5s ./policies/...   # only these packages
-#
-# The targets are found with `go test -list`, so a new Fuzz function is run
-# without being listed here. Each run prints the executions it made; a
-# failure stops the script with the crasher Go wrote under the package's
-# testdata/fuzz/<target>/, which then belongs in the repository as a seed.
-# FUZZPARALLEL sets the fuzzing workers of each target (default: all CPUs).
+#   scripts/fuzz.sh                  # 1m each (FUZZTIME, a go test -fuzztime)
+#   FUZZTIME=10m scripts/fuzz.sh     # ten minutes each
+#   scripts/fuzz.sh ./printers       # only the targets of some packages
+#   FUZZPARALLEL=1 scripts/fuzz.sh   # one fuzzing worker per target (default: GOMAXPROCS)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-1m}
+[ $# -gt 0 ] || set -- ./...
 
-fuzztime=${1:-30s}
-shift || true
-pkgs=("$@")
-[ ${#pkgs[@]} -gt 0 ] || pkgs=(./...)
-parallel=()
-[ -z "${FUZZPARALLEL:-}" ] || parallel=(-parallel "$FUZZPARALLEL")
-
-total=0
-while read -r pkg; do
-  dir=${pkg#"$(go list -m)"}
-  targets=$(go test -list '^Fuzz' "./${dir#/}" | grep '^Fuzz' || true)
-  for target in $targets; do
-    echo "--- $target ($pkg, $fuzztime)"
-    start=$SECONDS
-    log=$(mktemp)
-    if ! go test -run '^$' -fuzz "^$target\$" -fuzztime "$fuzztime" "${parallel[@]}" "./${dir#/}" 2>&1 | tee "$log" | grep -v '^fuzz: elapsed' ; then
-      :
-    fi
-    if ! grep -q '^ok' "$log"; then
-      cat "$log"; rm -f "$log"
-      echo "$target failed: see the crasher under ${dir#/}/testdata/fuzz/$target/"; exit 1
-    fi
-    execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo 0)
+summary=()
+while read -r pkg target; do
+  echo "--- $target ($pkg) for $fuzztime"
+  log=$(mktemp)
+  start=$SECONDS
+  if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} "$pkg" 2>&1 | tee "$log"; then
     rm -f "$log"
-    echo "$target: $execs executions in $((SECONDS - start))s"
-    total=$((total + 1))
-  done
-done < <(go list "${pkgs[@]}")
-echo "fuzzed $total targets for $fuzztime each"
+    echo "$target failed: see the failing input above"
+    exit 1
+  fi
+  # The last progress line: "fuzz: elapsed: 1m0s, execs: 123456 (2057/sec), ..."
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  summary+=("$(printf '%-32s %-45s %6ss %12s execs' "$target" "$pkg" $((SECONDS - start)) "${execs:-?}")")
+  rm -f "$log"
+done < <(go test -list '^Fuzz' "$@" | awk '/^Fuzz/ { targets[++n] = $1 } /^(ok|\?) / { for (i = 1; i <= n; i++) print $2, targets[i]; n = 0 }')
+
+echo "--- fuzzing: every target for $fuzztime"
+printf '%s\n' "${summary[@]}"
