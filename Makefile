@@ -9,7 +9,14 @@ BASELINE   ?= .bench/baseline-10k.json
 OLD    ?=
 GORELEASER ?= goreleaser
 
-.PHONY: build test lint bench release-snapshot clean
+# bench-printers: a manifest of this many findings
+FINDINGS ?= 300000
+FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
+
+# fuzz: how long each fuzz target runs
+FUZZTIME ?= 1m
+
+.PHONY: build test lint fuzz bench bench-printers release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -20,6 +27,14 @@ test:
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above are not formatted"; exit 1; }
 	$(GO) vet ./...
+
+# fuzz runs every fuzz target of the module (each func FuzzXxx, found by
+# go test -list) for FUZZTIME, one after another, and prints how long each
+# ran and how many inputs it tried: make fuzz FUZZTIME=10m for ten minutes
+# each. A failing input is written to testdata/fuzz/FuzzXxx/ of its package;
+# fix the bug and commit the input, which then runs as a seed in go test.
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 $(CORPUS):
 	mkdir -p $(dir $(CORPUS))
@@ -37,6 +52,19 @@ $(CONFIGURED)/.tokenlint.yaml: $(CORPUS) scripts/benchcorpus.py | build
 bench: build $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
 	python3 scripts/bench.py $(BIN) $(CORPUS) 5 --configured $(CONFIGURED) --baseline $(BASELINE) $(if $(OLD),--old $(OLD))
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
+
+$(FINDINGS_CORPUS): scripts/manyfindings.py
+	mkdir -p $(dir $(FINDINGS_CORPUS))
+	python3 scripts/manyfindings.py $(FINDINGS) $(FINDINGS_CORPUS)
+
+# bench-printers times whole tokenlint processes (wall time, peak RSS, CPU
+# time) writing a report of FINDINGS findings in the text, JSON and SARIF
+# formats to /dev/null.
+bench-printers: build $(FINDINGS_CORPUS)
+	for f in text json sarif; do \
+		/usr/bin/time -f "$$f: wall %e s, peak RSS %M KiB, CPU %U s user + %S s sys" \
+			$(BIN) lint --no-config --fail-on never --format $$f --output /dev/null $(FINDINGS_CORPUS); \
+	done
 
 # release-snapshot builds every release archive into dist/ from .goreleaser.yaml
 # without publishing anything (GoReleaser v2: go install

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // GitHub writes one GitHub Actions workflow command a finding, which the
@@ -27,7 +28,11 @@ import (
 // Values are escaped as the runner unescapes them (actions/toolkit's
 // command.ts): in the message %, CR and LF; in properties also : and ,. So a
 // finding is always one line, and nothing in a manifest can start a command
-// of its own.
+// of its own. Before that, the message and every property go through
+// printable.Line, as in the text format: the runner prints annotations in the
+// job log, which interprets ANSI sequences, so no control character (ESC
+// among them) or bidirectional override from a manifest reaches it. (A file
+// name holding one is shown escaped, on no file of the checkout.)
 type GitHub struct{ opts Options }
 
 // Print writes the report.
@@ -79,7 +84,7 @@ var (
 )
 
 // escapeData escapes a workflow command's message.
-func escapeData(s string) string { return dataEscaper.Replace(s) }
+func escapeData(s string) string { return dataEscaper.Replace(printable.Line(s)) }
 
 // escapeProperty escapes a workflow command's property value.
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeProperty(s string) string { return propertyEscaper.Replace(printable.Line(s)) }

@@ -25,13 +25,14 @@ package printers
 // Code Climate specification is ignored.
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // GitLab writes a GitLab Code Quality report.
@@ -74,7 +75,10 @@ type gitlabLines struct {
 // for nothing tokenlint reports: an error is serious, but the rule's own
 // severity, as configured, is what tokenlint knows). A problem with a whole
 // file, and a finding placed on a Helm template as a whole (see placeOf), is
-// on its first line, since GitLab needs one.
+// on its first line, since GitLab needs one. A Code Climate description is
+// one line: it goes through printable.Line, as a text line does, so line
+// breaks, control characters and bidirectional overrides from a manifest
+// show escaped (\n, \x1b, \u202e).
 func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 	issues := make([]gitlabIssue, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
@@ -90,13 +94,16 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 		if f.Rule.IsFramework() {
 			category = "Bug Risk"
 		}
+		// GitLab drops the rest of the report at an issue with an empty
+		// description or path: a policy may report an empty message.
+		description := cmp.Or(printable.Line(findingMessage(f, pl)), f.Rule.ID+" "+f.Rule.Slug)
 		issues = append(issues, gitlabIssue{
 			Type:        "issue",
 			CheckName:   f.Rule.ID + " " + f.Rule.Slug,
-			Description: oneLine(findingMessage(f, pl)),
+			Description: description,
 			Content:     gitlabContent{Body: gitlabBody(f.Rule)},
 			Categories:  []string{category},
-			Location:    gitlabLocation{Path: p.opts.rootPath(pl.file), Lines: gitlabLines{Begin: begin, End: end}},
+			Location:    gitlabLocation{Path: cmp.Or(p.opts.rootPath(pl.file), "."), Lines: gitlabLines{Begin: begin, End: end}},
 			Severity:    gitlabSeverity(f.Severity),
 			Fingerprint: f.Fingerprint,
 			EngineName:  "tokenlint",
@@ -106,18 +113,6 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(issues)
-}
-
-// oneLine replaces control characters (line breaks among them, which a
-// name in a manifest can hold) with spaces: a Code Climate description is
-// one line.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
 }
 
 func gitlabSeverity(s analyzer.Severity) string {
@@ -132,12 +127,13 @@ func gitlabSeverity(s analyzer.Severity) string {
 
 // gitlabBody is the rule's help for the merge request's diff view: its
 // title, the remediation and a link to its documentation, in Markdown.
-// Nothing in it comes from the manifests.
+// Nothing in it comes from the manifests; a user policy's title and
+// remediation are escaped as a description is.
 func gitlabBody(r *analyzer.Rule) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s %s**: %s", r.ID, r.Slug, r.Title)
+	fmt.Fprintf(&b, "**%s %s**: %s", printable.Line(r.ID), printable.Line(r.Slug), printable.Line(r.Title))
 	if r.Remediation != "" {
-		b.WriteString("\n\n" + r.Remediation)
+		b.WriteString("\n\n" + printable.Line(r.Remediation))
 	}
 	if uri := ruleHelpURI(r); uri != "" {
 		fmt.Fprintf(&b, "\n\n[Documentation](%s)", uri)

@@ -135,8 +135,9 @@ func TestGitLabSchemaCatchesErrors(t *testing.T) {
 }
 
 // TestGitLabPathsHostileNamesAndCharts checks paths relative to the
-// repository root, descriptions kept on one line whatever a manifest holds,
-// and chart findings placed on their template.
+// repository root, descriptions kept on one line whatever a manifest holds
+// (line breaks and control characters escaped, as in the text format), and
+// chart findings placed on their template.
 func TestGitLabPathsHostileNamesAndCharts(t *testing.T) {
 	root := t.TempDir()
 	sub := filepath.Join(root, "deploy")
@@ -155,7 +156,7 @@ func TestGitLabPathsHostileNamesAndCharts(t *testing.T) {
 		if is.Location.Path != "deploy/app.yaml" {
 			t.Errorf("path %q, want deploy/app.yaml", is.Location.Path)
 		}
-		if strings.IndexFunc(is.Description, unicode.IsControl) >= 0 || !strings.Contains(is.Description, "evil line") {
+		if strings.IndexFunc(is.Description, unicode.IsControl) >= 0 || !strings.Contains(is.Description, "Pod shop/evil\\nline\\x1b[31m\\x00`x`]") {
 			t.Errorf("description %q is not one line of the object's name", is.Description)
 		}
 	}

@@ -78,28 +78,13 @@ type jsonSummary struct {
 	Unchanged int `json:"unchanged,omitempty"`
 }
 
-// Print writes the report.
+// Print writes the report, one finding and one error at a time (see
+// writeStreamed).
 func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
 	out := jsonReport{
 		Tool:     jsonTool{Name: "tokenlint", Version: p.opts.Version},
-		Findings: make([]jsonFinding, 0, len(rep.Findings)),
-		Errors:   make([]jsonError, 0, len(rep.Problems)),
-	}
-	for _, f := range rep.Findings {
-		jf := jsonFinding{
-			RuleID: f.Rule.ID, Slug: f.Rule.Slug, Severity: f.Severity.String(), Message: f.Message,
-			File: p.opts.relPath(f.Position.File), Line: f.Position.Line, Column: f.Position.Column,
-			EndLine: f.Position.EndLine, EndColumn: f.Position.EndColumn, Template: f.Source,
-			Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint,
-		}
-		if s := f.Suppression; s != nil {
-			jf.Suppressed, jf.SuppressionKind, jf.SuppressionReason = true, s.Kind, s.Reason
-			jf.Suppression = &jsonSuppr{Via: s.Via, File: p.opts.relPath(s.Position.File), Line: s.Position.Line, Column: s.Position.Column}
-		}
-		out.Findings = append(out.Findings, jf)
-	}
-	for _, e := range rep.Problems {
-		out.Errors = append(out.Errors, jsonError{File: p.opts.relPath(e.Position.File), Line: e.Position.Line, Column: e.Position.Column, Message: e.Message})
+		Findings: []jsonFinding{},
+		Errors:   []jsonError{},
 	}
 	c := countFindings(rep.Findings)
 	out.Summary = jsonSummary{Files: rep.Files, Objects: rep.Objects, Findings: c.findings(),
@@ -108,7 +93,30 @@ func (p *JSON) Print(w io.Writer, rep *analyzer.Report) error {
 	if rep.Baseline != "" {
 		out.Summary.BaselineFixed = &rep.BaselineFixed
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	envelope, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeStreamed(w, append(envelope, '\n'),
+		streamedArray{key: "findings", n: len(rep.Findings), item: func(i int) ([]byte, error) {
+			return json.Marshal(p.finding(rep.Findings[i]))
+		}},
+		streamedArray{key: "errors", n: len(rep.Problems), item: func(i int) ([]byte, error) {
+			e := rep.Problems[i]
+			return json.Marshal(jsonError{File: p.opts.relPath(e.Position.File), Line: e.Position.Line, Column: e.Position.Column, Message: e.Message})
+		}})
+}
+
+func (p *JSON) finding(f analyzer.Finding) jsonFinding {
+	jf := jsonFinding{
+		RuleID: f.Rule.ID, Slug: f.Rule.Slug, Severity: f.Severity.String(), Message: f.Message,
+		File: p.opts.relPath(f.Position.File), Line: f.Position.Line, Column: f.Position.Column,
+		EndLine: f.Position.EndLine, EndColumn: f.Position.EndColumn, Template: f.Source,
+		Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint,
+	}
+	if s := f.Suppression; s != nil {
+		jf.Suppressed, jf.SuppressionKind, jf.SuppressionReason = true, s.Kind, s.Reason
+		jf.Suppression = &jsonSuppr{Via: s.Via, File: p.opts.relPath(s.Position.File), Line: s.Position.Line, Column: s.Position.Column}
+	}
+	return jf
 }

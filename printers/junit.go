@@ -33,6 +33,7 @@ import (
 	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // JUnit writes JUnit XML: a test suite for each rule with findings, named
@@ -53,9 +54,11 @@ import (
 // findings at all writes one passing case, "no findings" in suite
 // "tokenlint", so that the report is never empty.
 //
-// Text from manifests goes through encoding/xml, which escapes markup and
-// replaces the characters XML 1.0 cannot hold (control characters, invalid
-// UTF-8) with U+FFFD.
+// Text from manifests goes through printable.Line, as a text line does, so
+// that names and messages stay on their line and show line breaks, control
+// characters, bidirectional overrides and bytes that are not UTF-8 escaped
+// (\n, \x1b, \u202e, \xff); then through encoding/xml, which escapes markup
+// (and would replace what XML 1.0 cannot hold with U+FFFD, but none is left).
 type JUnit struct{ opts Options }
 
 type junitSuites struct {
@@ -163,7 +166,7 @@ func (p *JUnit) testCase(k junitKey, fs []analyzer.Finding) junitCase {
 	if ref := k.obj.String(); ref != "" {
 		name = ref + " (" + name + ")"
 	}
-	c := junitCase{Name: name, Classname: "tokenlint." + k.rule.ID, Time: "0"}
+	c := junitCase{Name: printable.Line(name), Classname: "tokenlint." + k.rule.ID, Time: "0"}
 
 	var counted, suppressed []analyzer.Finding
 	for _, f := range fs {
@@ -178,19 +181,19 @@ func (p *JUnit) testCase(k junitKey, fs []analyzer.Finding) junitCase {
 		lines = append(lines, p.line(f))
 	}
 	for _, f := range suppressed {
-		lines = append(lines, p.line(f)+" (suppressed by "+p.opts.suppressedBy(f.Suppression)+")")
+		lines = append(lines, p.line(f)+" (suppressed by "+printable.Line(p.opts.suppressedBy(f.Suppression))+")")
 	}
 	text := strings.Join(lines, "\n")
 
 	if len(counted) == 0 {
-		c.Skipped = &junitProblem{Message: "suppressed: " + p.opts.suppressedBy(suppressed[0].Suppression), Text: text}
+		c.Skipped = &junitProblem{Message: "suppressed: " + printable.Line(p.opts.suppressedBy(suppressed[0].Suppression)), Text: text}
 		return c
 	}
 	worst := counted[0].Severity
 	var msgs []string
 	for _, f := range counted {
 		worst = max(worst, f.Severity)
-		msgs = append(msgs, f.Message)
+		msgs = append(msgs, printable.Line(f.Message))
 	}
 	msg := strings.Join(msgs, "; ")
 	if len(counted) > 1 {
@@ -213,5 +216,5 @@ func (p *JUnit) line(f analyzer.Finding) string {
 	if pos := pl.pos; pos.Line > 0 {
 		where += fmt.Sprintf(":%d:%d", pos.Line, pos.Column)
 	}
-	return fmt.Sprintf("%s: %s %s %s", where, f.Severity, f.Rule.ID, findingMessage(f, pl))
+	return printable.Line(fmt.Sprintf("%s: %s %s %s", where, f.Severity, f.Rule.ID, findingMessage(f, pl)))
 }

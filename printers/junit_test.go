@@ -172,7 +172,8 @@ func TestJUnitNoFindings(t *testing.T) {
 
 // TestJUnitHostileNames puts markup, control characters and invalid UTF-8
 // in a manifest's names and file name: the XML stays well-formed XML 1.0
-// and says what the manifest said, with U+FFFD for what XML cannot hold.
+// and says what the manifest said, with control characters escaped as in
+// the text format.
 func TestJUnitHostileNames(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, `a<b>&"c".yaml`)
@@ -199,6 +200,7 @@ func TestJUnitHostileNames(t *testing.T) {
 	}
 	c := d.Suites[0].Cases[0]
 	if !strings.HasPrefix(c.Name, `Pod shop/evil]]></failure><testcase name="forged"/>`) || !strings.Contains(c.Name, "&amp; end") ||
+		!strings.Contains(c.Name, `/>\x00\x1b[31m\x08\ufffe\x01 &amp;`) ||
 		!strings.HasSuffix(c.Name, `(a<b>&"c".yaml)`) {
 		t.Errorf("the case's name does not read back as the object's: %q", c.Name)
 	}

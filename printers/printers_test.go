@@ -13,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 	"github.com/tokenlint/tokenlint/policies"
 	"github.com/tokenlint/tokenlint/printers"
 	"github.com/tokenlint/tokenlint/rules"
@@ -605,8 +607,11 @@ spec:
 		if props["file"] != "a,b:c%0A.yaml" {
 			t.Errorf("line %d: file %q, want a,b:c%%0A.yaml", i, props["file"])
 		}
-		if got := unescapeGitHub(msg); !strings.HasPrefix(got, f.Message) || !strings.Contains(got, name) {
-			t.Errorf("line %d: message %q does not read back as %q with the object's name", i, got, f.Message)
+		// The runner shows the message as the text format would: line
+		// breaks and control characters escaped, the rest as written.
+		if got := unescapeGitHub(msg); !strings.HasPrefix(got, printable.Line(f.Message)) || !strings.Contains(got, printable.Line(name)) ||
+			strings.IndexFunc(got, unicode.IsControl) >= 0 {
+			t.Errorf("line %d: message %q does not read back as %q with the object's name, escaped", i, got, f.Message)
 		}
 	}
 }
@@ -858,5 +863,152 @@ func TestSuppressedFindings(t *testing.T) {
 				t.Errorf("JUnit case %q of %s is not skipped as suppressed", c.Name, s.Name)
 			}
 		}
+	}
+}
+
+// hostileManifest names its objects and volumes with what a stranger's pull
+// request could hold: ANSI sequences that clear the screen, set the
+// terminal's title or hide text, line breaks that forge a finding of their
+// own, a right-to-left override and bytes that are not UTF-8.
+const hostileManifest = "apiVersion: v1\n" +
+	"kind: Pod\n" +
+	"metadata:\n" +
+	"  name: \"evil\\e[2J\\e]0;owned\\a\\e[8mhidden\"\n" +
+	"  namespace: \"shop\\nforged.yaml:1:1: error TL201 forged finding\\r\\u2028\\x85\"\n" +
+	"spec:\n" +
+	"  containers:\n" +
+	"  - name: app\n" +
+	"    image: registry.example.com/app:1.0\n" +
+	"  volumes:\n" +
+	"  - name: \"vault\\u202eneko\\u2066\"\n" +
+	"    projected:\n" +
+	"      sources:\n" +
+	"      - serviceAccountToken:\n" +
+	"          path: token\n"
+
+// TestTextCannotBeInjected prints findings on hostile names, from a file
+// whose name holds an escape sequence, with and without colour: one line a
+// finding and the summary, every untrusted character escaped, and no escape
+// sequence but tokenlint's own colours.
+func TestTextCannotBeInjected(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "app\x1b[31m\n.yaml")
+	writeFile(t, file, hostileManifest)
+	reg, _ := analyzer.NewRegistry(rules.All()...)
+	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings)
+	if len(rep.Findings) < 2 || rep.Findings[0].Object.Name == "" {
+		t.Fatalf("want findings on the hostile Pod, got %+v (problems %+v)", rep.Findings, rep.Problems)
+	}
+	for _, color := range []bool{false, true} {
+		out := string(print(t, "text", printers.Options{Registry: reg, BaseDir: dir, Color: color}, rep))
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != len(rep.Findings)+1 {
+			t.Fatalf("colour %v: %d lines for %d findings and the summary:\n%s", color, len(lines), len(rep.Findings), out)
+		}
+		for i, l := range lines[:len(rep.Findings)] {
+			f := rep.Findings[i]
+			plain := l
+			for _, c := range []string{"\x1b[0m", "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[1m"} {
+				plain = strings.ReplaceAll(plain, c, "")
+			}
+			if bad := strings.IndexFunc(plain, func(r rune) bool { return !printable.Safe(r) }); bad >= 0 {
+				t.Errorf("colour %v: line %d holds %q: %q", color, i, plain[bad:], l)
+			}
+			if !strings.HasPrefix(plain, `app\x1b[31m\n.yaml:`) {
+				t.Errorf("line %d does not start with the file name, escaped: %q", i, plain)
+			}
+			want := `[Pod shop\nforged.yaml:1:1: error TL201 forged finding\r\u2028\u0085/evil\x1b[2J\x1b]0;owned\x07\x1b[8mhidden]`
+			if !strings.HasSuffix(plain, want) || !strings.Contains(plain, printable.Line(f.Message)) {
+				t.Errorf("line %d does not hold the message and the object, escaped:\n%q\nwant the suffix %q", i, plain, want)
+			}
+		}
+		if !strings.Contains(out, `volume "vault\u202eneko\u2066"`) {
+			t.Errorf("the volume's name is not shown escaped:\n%s", out)
+		}
+	}
+}
+
+// writeRecorder records the size of each write.
+type writeRecorder struct {
+	writes, largest, total int
+}
+
+func (w *writeRecorder) Write(p []byte) (int, error) {
+	w.writes++
+	w.largest = max(w.largest, len(p))
+	w.total += len(p)
+	return len(p), nil
+}
+
+// TestJSONAndSARIFStream prints 5,000 findings (and as many input
+// problems) as JSON and SARIF: the document reaches the writer in pieces of
+// a bounded size as it is made, rather than in one write once all of it is
+// built, so the printer's memory does not grow with the report. The
+// documents are still one valid JSON document each, findings in order.
+func TestJSONAndSARIFStream(t *testing.T) {
+	const n = 5000
+	dir := t.TempDir()
+	rep := manyFindings(n)
+	for i := range n {
+		rep.Problems = append(rep.Problems, analyzer.Problem{Position: analyzer.Position{File: filepath.Join(dir, fmt.Sprintf("broken-%d.yaml", i)), Line: 1, Column: 1}, Message: "invalid YAML: did not find expected node content"})
+	}
+	opts := printers.Options{Version: "v1.0.0", BaseDir: dir, SARIFRoot: dir}
+	for _, format := range []string{"json", "sarif"} {
+		t.Run(format, func(t *testing.T) {
+			var rec writeRecorder
+			p, err := printers.New(format, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Print(&rec, rep); err != nil {
+				t.Fatal(err)
+			}
+			const limit = 512 << 10 // twice the printers' buffer
+			if rec.largest > limit || rec.writes < rec.total/limit {
+				t.Errorf("%d bytes in %d writes, the largest %d bytes: want writes of at most %d bytes", rec.total, rec.writes, rec.largest, limit)
+			}
+			doc := print(t, format, opts, rep)
+			var got struct {
+				Findings []struct{ Fingerprint string }
+				Errors   []struct{ File string }
+				Runs     []struct {
+					Invocations []struct {
+						ToolExecutionNotifications []struct {
+							Locations []struct {
+								PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+							}
+						}
+					}
+					Results []sarifResult
+				}
+			}
+			if err := json.Unmarshal(doc, &got); err != nil {
+				t.Fatalf("not one JSON document: %v", err)
+			}
+			fingerprints, files := []string{}, []string{}
+			for _, f := range got.Findings {
+				fingerprints = append(fingerprints, f.Fingerprint)
+			}
+			for _, e := range got.Errors {
+				files = append(files, e.File)
+			}
+			if format == "sarif" {
+				validateSARIF(t, doc)
+				for _, r := range got.Runs[0].Results {
+					fingerprints = append(fingerprints, r.PartialFingerprints["tokenlint/"+analyzer.FingerprintVersion])
+				}
+				for _, n := range got.Runs[0].Invocations[0].ToolExecutionNotifications {
+					files = append(files, n.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+				}
+			}
+			if len(fingerprints) != n || len(files) != n {
+				t.Fatalf("%d findings and %d errors, want %d of each", len(fingerprints), len(files), n)
+			}
+			for i := range n {
+				if want := fmt.Sprintf("broken-%d.yaml", i); fingerprints[i] != rep.Findings[i].Fingerprint || files[i] != want {
+					t.Fatalf("item %d: %s, %s; want %s, %s", i, fingerprints[i], files[i], rep.Findings[i].Fingerprint, want)
+				}
+			}
+		})
 	}
 }

@@ -57,13 +57,11 @@ package printers
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
@@ -153,9 +151,12 @@ func sarifRank(r *analyzer.Rule) (securitySeverity, precision string) {
 // template, as in the text format.
 type SARIF struct{ opts Options }
 
-// Print writes the report.
+// Print writes the report: the log without its results and notifications
+// (the catalog, the invocation), built with go-sarif, then the results and
+// the invocation's notifications one at a time, each built and marshalled
+// alone (see writeStreamed), so memory does not grow with the report.
 func (p *SARIF) Print(w io.Writer, rep *analyzer.Report) error {
-	log, err := p.build(rep)
+	log, loc, index, err := p.envelope(rep)
 	if err != nil {
 		return err
 	}
@@ -163,20 +164,50 @@ func (p *SARIF) Print(w io.Writer, rep *analyzer.Report) error {
 	if err != nil {
 		return err
 	}
-	raw, err = pruneSARIF(raw)
+	// The arrays to fill stay in the envelope, empty.
+	keep := map[string]bool{"results": true}
+	if len(rep.Problems) > 0 {
+		keep["toolExecutionNotifications"] = true
+	}
+	raw, err = pruneSARIF(raw, keep)
 	if err != nil {
 		return err
 	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, raw, "", "  "); err != nil {
+	var envelope bytes.Buffer
+	if err := json.Indent(&envelope, raw, "", "  "); err != nil {
 		return err
 	}
-	out.WriteByte('\n')
-	_, err = w.Write(out.Bytes())
-	return err
+	envelope.WriteByte('\n')
+	notifications := streamedArray{key: "toolExecutionNotifications", n: len(rep.Problems), item: func(i int) ([]byte, error) {
+		prob := rep.Problems[i]
+		n := sarif.NewNotification().
+			WithLevel(sarif.LevelError).
+			WithMessage(sarif.NewTextMessage(prob.Message))
+		n.AddLocation(loc.location(placeOf(prob.Position, "")))
+		return marshalSARIF(n)
+	}}
+	results := streamedArray{key: "results", n: len(rep.Findings), item: func(i int) ([]byte, error) {
+		return marshalSARIF(p.result(rep.Findings[i], loc, index))
+	}}
+	if len(rep.Problems) == 0 {
+		return writeStreamed(w, envelope.Bytes(), results)
+	}
+	// go-sarif writes a run's invocations before its results.
+	return writeStreamed(w, envelope.Bytes(), notifications, results)
 }
 
-func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
+// marshalSARIF marshals a part of the log as the whole log is: pruned.
+func marshalSARIF(v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return pruneSARIF(raw, nil)
+}
+
+// envelope is the log without results and notifications: one run with the
+// whole catalog, and the rule index of each rule.
+func (p *SARIF) envelope(rep *analyzer.Report) (*sarif.Report, sarifLocator, map[*analyzer.Rule]int, error) {
 	root := p.opts.SARIFRoot
 	if root == "" {
 		root = p.opts.BaseDir
@@ -186,7 +217,7 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 	}
 	root, err := filepath.Abs(root)
 	if err != nil {
-		return nil, err
+		return nil, sarifLocator{}, nil, err
 	}
 	loc := sarifLocator{root: root}
 
@@ -222,52 +253,47 @@ func (p *SARIF) build(rep *analyzer.Report) (*sarif.Report, error) {
 		addRule(f.Rule)
 	}
 
-	for _, f := range rep.Findings {
-		pl := placeOf(f.Position, f.Source)
-		result := sarif.NewRuleResult(f.Rule.ID).
-			WithRuleIndex(index[f.Rule]).
-			WithLevel(sarifLevel(f.Severity)).
-			WithMessage(sarif.NewTextMessage(findingMessage(f, pl)))
-		location := loc.location(pl)
-		if f.Object.Kind != "" {
-			location.AddLogicalLocation(sarifObject(f.Object))
-		}
-		result.AddLocation(location)
-		if f.Fingerprint != "" {
-			result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: f.Fingerprint})
-		}
-		if s := f.Suppression; s != nil {
-			sup := sarif.NewSuppression().WithKind(s.Kind).WithStatus("accepted").WithJustification(p.opts.suppressedBy(s))
-			if s.Kind == "inSource" {
-				sup.WithJustification(s.Reason).WithLocation(loc.location(placeOf(s.Position, f.Source)))
-			}
-			result.AddSuppression(sup)
-		}
-		props := sarif.NewPropertyBag()
-		if f.Path != "" {
-			props.Add("path", f.Path)
-		}
-		if f.Source != "" {
-			props.Add("template", f.Source)
-		}
-		if f.Object.Kind != "" {
-			props.Add("object", f.Object)
-		}
-		result.WithProperties(props)
-		run.AddResult(result)
-	}
-
 	inv := sarif.NewInvocation().WithExecutionSuccessful(len(rep.Problems) == 0)
-	for _, prob := range rep.Problems {
-		n := sarif.NewNotification().
-			WithLevel(sarif.LevelError).
-			WithMessage(sarif.NewTextMessage(prob.Message))
-		n.AddLocation(loc.location(placeOf(prob.Position, "")))
-		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
-	}
+	inv.ToolExecutionNotifications = []*sarif.Notification{}
 	run.AddInvocation(inv)
+	run.Results = []*sarif.Result{}
+	return sarif.NewReport().AddRun(run), loc, index, nil
+}
 
-	return sarif.NewReport().AddRun(run), nil
+// result is the SARIF result of a finding.
+func (p *SARIF) result(f analyzer.Finding, loc sarifLocator, index map[*analyzer.Rule]int) *sarif.Result {
+	pl := placeOf(f.Position, f.Source)
+	result := sarif.NewRuleResult(f.Rule.ID).
+		WithRuleIndex(index[f.Rule]).
+		WithLevel(sarifLevel(f.Severity)).
+		WithMessage(sarif.NewTextMessage(findingMessage(f, pl)))
+	location := loc.location(pl)
+	if f.Object.Kind != "" {
+		location.AddLogicalLocation(sarifObject(f.Object))
+	}
+	result.AddLocation(location)
+	if f.Fingerprint != "" {
+		result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: f.Fingerprint})
+	}
+	if s := f.Suppression; s != nil {
+		sup := sarif.NewSuppression().WithKind(s.Kind).WithStatus("accepted").WithJustification(p.opts.suppressedBy(s))
+		if s.Kind == "inSource" {
+			sup.WithJustification(s.Reason).WithLocation(loc.location(placeOf(s.Position, f.Source)))
+		}
+		result.AddSuppression(sup)
+	}
+	props := sarif.NewPropertyBag()
+	if f.Path != "" {
+		props.Add("path", f.Path)
+	}
+	if f.Source != "" {
+		props.Add("template", f.Source)
+	}
+	if f.Object.Kind != "" {
+		props.Add("object", f.Object)
+	}
+	result.WithProperties(props)
+	return result
 }
 
 func sarifLevel(s analyzer.Severity) string {
@@ -423,96 +449,6 @@ func escapeURIPath(p string) string {
 		segs[i] = strings.ReplaceAll(url.PathEscape(s), ":", "%3A")
 	}
 	return strings.Join(segs, "/")
-}
-
-// pruneSARIF removes what go-sarif writes for properties we never set:
-// empty arrays and objects, nulls, and the -1 it puts in optional indexes,
-// offsets and ranks. run.results stays even when empty: GitHub requires it.
-func pruneSARIF(raw []byte) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	if _, err := pruneValue(dec, &out); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("sarif: trailing data after the report")
-	}
-	return out.Bytes(), nil
-}
-
-// placeholderKeys hold -1 when go-sarif's constructors leave them unset.
-var placeholderKeys = map[string]bool{
-	"index": true, "parentIndex": true, "id": true, "byteOffset": true, "charOffset": true, "rank": true, "length": true,
-}
-
-// pruneValue copies one JSON value to out, pruned, and reports whether it
-// is empty (null, {} or []). A member it drops is written, then cut off.
-func pruneValue(dec *json.Decoder, out *bytes.Buffer) (empty bool, err error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return false, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		object := t == '{'
-		out.WriteByte(byte(t))
-		n := 0
-		for dec.More() {
-			mark := out.Len()
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			key := ""
-			if object {
-				kt, err := dec.Token()
-				if err != nil {
-					return false, err
-				}
-				key = kt.(string)
-				out.Write(jsonString(key))
-				out.WriteByte(':')
-			}
-			start := out.Len()
-			empty, err := pruneValue(dec, out)
-			if err != nil {
-				return false, err
-			}
-			if object && ((empty && key != "results") || (placeholderKeys[key] && string(out.Bytes()[start:]) == "-1")) {
-				out.Truncate(mark)
-				continue
-			}
-			n++
-		}
-		end, err := dec.Token()
-		if err != nil {
-			return false, err
-		}
-		out.WriteByte(byte(end.(json.Delim)))
-		return n == 0, nil
-	case nil:
-		out.WriteString("null")
-		return true, nil
-	case string:
-		out.Write(jsonString(t))
-	case json.Number:
-		out.WriteString(t.String())
-	case bool:
-		out.WriteString(strconv.FormatBool(t))
-	default:
-		return false, fmt.Errorf("sarif: unexpected JSON token %v", tok)
-	}
-	return false, nil
-}
-
-// jsonString encodes a string as JSON without escaping <, > and &.
-func jsonString(s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // pascalCase turns a slug into the PascalCase rule name SARIF suggests:

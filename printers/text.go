@@ -7,13 +7,17 @@ import (
 	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // Text writes one line a finding, for people:
 //
 //	file:line:col: severity ID message [Kind namespace/name]
 //
-// then one summary line.
+// then one summary line. Everything a manifest, chart, policy or file name
+// put in a line (names, messages, file and template names, suppression
+// reasons) goes through printable.Line, so a finding is always one line and
+// nothing in it acts on the terminal; the colours are added afterwards.
 type Text struct{ opts Options }
 
 const (
@@ -47,15 +51,15 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 		default:
 			sev = p.paint(ansiCyan, sev)
 		}
-		fmt.Fprintf(bw, "%s: %s %s %s", p.location(f.Position), sev, p.paint(ansiBold, f.Rule.ID), f.Message)
+		fmt.Fprintf(bw, "%s: %s %s %s", p.location(f.Position), sev, p.paint(ansiBold, printable.Line(f.Rule.ID)), printable.Line(f.Message))
 		if ref := f.Object.String(); ref != "" {
-			fmt.Fprintf(bw, " [%s]", ref)
+			fmt.Fprintf(bw, " [%s]", printable.Line(ref))
 		}
 		if f.Source != "" {
-			fmt.Fprintf(bw, " (template %s)", f.Source)
+			fmt.Fprintf(bw, " (template %s)", printable.Line(f.Source))
 		}
 		if f.Suppression != nil {
-			fmt.Fprintf(bw, " (suppressed by %s)", p.opts.suppressedBy(f.Suppression))
+			fmt.Fprintf(bw, " (suppressed by %s)", printable.Line(p.opts.suppressedBy(f.Suppression)))
 		}
 		bw.WriteByte('\n')
 	}
@@ -66,10 +70,11 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 // location is "file:line:col", or just "file" for a problem with the file as
 // a whole (one that cannot be read has no line).
 func (p *Text) location(pos analyzer.Position) string {
+	file := printable.Line(p.opts.relPath(pos.File))
 	if pos.Line == 0 {
-		return p.opts.relPath(pos.File)
+		return file
 	}
-	return fmt.Sprintf("%s:%d:%d", p.opts.relPath(pos.File), pos.Line, pos.Column)
+	return fmt.Sprintf("%s:%d:%d", file, pos.Line, pos.Column)
 }
 
 func summary(rep *analyzer.Report, opts Options) string {

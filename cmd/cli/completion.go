@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 	"github.com/tokenlint/tokenlint/printers"
 )
 
@@ -27,7 +28,7 @@ func completeRules(policyPaths []string, toComplete string) ([]cobra.Completion,
 	var out []cobra.Completion
 	add := func(name string, r *analyzer.Rule) {
 		if strings.HasPrefix(strings.ToLower(name), strings.ToLower(toComplete)) {
-			out = append(out, cobra.CompletionWithDesc(name, r.Title))
+			out = append(out, cobra.CompletionWithDesc(printable.Line(name), printable.Line(r.Title)))
 		}
 	}
 	for _, r := range reg.Rules() {

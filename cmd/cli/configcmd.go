@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenlint/tokenlint/config"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 func newConfigCommand(s Streams) *cobra.Command {
@@ -66,7 +67,7 @@ func newConfigInitCommand(s Streams) *cobra.Command {
 			if err := f.Close(); err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
-			fmt.Fprintf(s.Err, "wrote %s\n", file)
+			fmt.Fprintf(s.Err, "wrote %s\n", printable.Line(file))
 			return nil
 		},
 	}
@@ -93,7 +94,7 @@ func newConfigPrintCommand(s Streams) *cobra.Command {
 			}
 			from := "no configuration file"
 			if rc.file != nil {
-				from = "from " + rc.file.File
+				from = "from " + printable.Line(rc.file.File) // a YAML comment: one line
 			}
 			fmt.Fprintf(s.Out, "# the effective configuration: %s, with the flags given\n", from)
 			_, err = s.Out.Write(rc.effective.Marshal())

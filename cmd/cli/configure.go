@@ -271,7 +271,7 @@ func seconds(n int64) time.Duration {
 func configError(file string, err error) error {
 	var errs config.Errors
 	if errors.As(err, &errs) {
-		return &exitError{code: ExitError, err: fmt.Errorf("invalid configuration:\n%v", err)}
+		return &exitError{code: ExitError, err: fmt.Errorf("invalid configuration:\n%w", err)}
 	}
 	return &exitError{code: ExitError, err: fmt.Errorf("configuration %s: %v", file, err)}
 }

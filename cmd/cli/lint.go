@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 	"github.com/tokenlint/tokenlint/printers"
 )
 
@@ -217,7 +218,7 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 
 	for _, p := range paths {
 		if p != "-" && run.excluded(p) {
-			fmt.Fprintf(s.Err, "tokenlint: %s is excluded by the configuration's exclude, so it is not linted\n", p)
+			fmt.Fprintf(s.Err, "tokenlint: %s is excluded by the configuration's exclude, so it is not linted\n", printable.Line(p))
 		}
 	}
 	in := run.loader.Load(paths)

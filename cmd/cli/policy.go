@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tokenlint/tokenlint/internal/printable"
 	"github.com/tokenlint/tokenlint/policies"
 )
 
@@ -29,7 +30,13 @@ func newPolicyCommand(s Streams) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := policies.RunTests(context.Background(), args, s.Out, verbose)
+			// The report shows test names, expressions and print output
+			// of the policies: escaped, line by line.
+			out := printable.NewWriter(s.Out)
+			res, err := policies.RunTests(context.Background(), args, out, verbose)
+			if flushErr := out.Flush(); err == nil {
+				err = flushErr
+			}
 			if err != nil {
 				return &exitError{code: ExitError, err: err}
 			}

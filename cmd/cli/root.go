@@ -8,8 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tokenlint/tokenlint/config"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 // Exit codes (SPEC §4).
@@ -79,13 +83,33 @@ func Run(args []string, s Streams) int {
 		return ExitOK
 	case errors.As(err, &ee):
 		if ee.err != nil {
-			fmt.Fprintln(s.Err, "tokenlint:", ee.err)
+			fmt.Fprintln(s.Err, "tokenlint:", errorText(ee.err))
 		}
 		return ee.code
 	default:
-		fmt.Fprintln(s.Err, "tokenlint:", err)
+		fmt.Fprintln(s.Err, "tokenlint:", errorText(err))
 		return ExitError
 	}
+}
+
+// errorText is an error's message for standard error, escaped
+// (printable.Text): messages name files, keys and values from the
+// configuration, policies and manifests. A message may list several problems
+// a line each, so line feeds are kept, except in each problem of a
+// configuration file, which is one line whatever its key or value holds.
+func errorText(err error) string {
+	msg := err.Error()
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		if head, ok := strings.CutSuffix(msg, errs.Error()); ok {
+			lines := make([]string, len(errs))
+			for i, e := range errs {
+				lines[i] = printable.Line(e.Error())
+			}
+			return printable.Text(head) + strings.Join(lines, "\n")
+		}
+	}
+	return printable.Text(msg)
 }
 
 func newVersionCommand(s Streams) *cobra.Command {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/internal/printable"
 )
 
 func newRulesCommand(s Streams) *cobra.Command {
@@ -78,11 +79,15 @@ func newExplainCommand(s Streams) *cobra.Command {
 	return cmd
 }
 
+// rulesText lists the rules in columns. What user policies say of
+// themselves (IDs, slugs, titles, documentation) is shown escaped
+// (printable), here, in explain and in the Markdown reference: a title is
+// one line that cannot act on the terminal.
 func rulesText(w io.Writer, rules []*analyzer.Rule) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSLUG\tSEVERITY\tTITLE")
 	for _, r := range rules {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Slug, r.Severity, r.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", printable.Line(r.ID), printable.Line(r.Slug), r.Severity, printable.Line(r.Title))
 	}
 	return tw.Flush()
 }
@@ -130,10 +135,10 @@ func origin(r *analyzer.Rule) string {
 
 func explain(w io.Writer, r *analyzer.Rule) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s)\n%s\n\n", r.ID, r.Slug, r.Severity, r.Title)
-	fmt.Fprintf(&b, "%s\n", strings.TrimSpace(r.Description))
+	fmt.Fprintf(&b, "%s %s (%s)\n%s\n\n", printable.Line(r.ID), printable.Line(r.Slug), r.Severity, printable.Line(r.Title))
+	fmt.Fprintf(&b, "%s\n", printable.Text(strings.TrimSpace(r.Description)))
 	if r.Remediation != "" {
-		fmt.Fprintf(&b, "\nFix: %s\n", r.Remediation)
+		fmt.Fprintf(&b, "\nFix: %s\n", printable.Text(r.Remediation))
 	}
 	if r.ExampleConfig != "" {
 		fmt.Fprintf(&b, "\nWith this .tokenlint.yaml:\n\n%s", indent(r.ExampleConfig))
@@ -145,10 +150,10 @@ func explain(w io.Writer, r *analyzer.Rule) error {
 		fmt.Fprintf(&b, "\nFixed:\n\n%s", indent(r.Fixed))
 	}
 	if r.URL != "" {
-		fmt.Fprintf(&b, "\nMore: %s\n", r.URL)
+		fmt.Fprintf(&b, "\nMore: %s\n", printable.Line(r.URL))
 	}
 	if o := origin(r); o != "go" && o != "framework" && o != "rego" {
-		fmt.Fprintf(&b, "\nPolicy: %s\n", o)
+		fmt.Fprintf(&b, "\nPolicy: %s\n", printable.Line(o))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -156,7 +161,7 @@ func explain(w io.Writer, r *analyzer.Rule) error {
 
 func indent(s string) string {
 	var b strings.Builder
-	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(printable.Text(s), "\n"), "\n") {
 		if line == "" {
 			b.WriteString("\n")
 			continue
@@ -172,10 +177,10 @@ func RulesMarkdown(rules []*analyzer.Rule) string {
 	var b strings.Builder
 	b.WriteString("| ID | Slug | Severity | Title |\n|---|---|---|---|\n")
 	for _, r := range rules {
-		fmt.Fprintf(&b, "| [%s](#%s) | `%s` | %s | %s |\n", r.ID, anchor(r), r.Slug, r.Severity, r.Title)
+		fmt.Fprintf(&b, "| [%s](#%s) | `%s` | %s | %s |\n", printable.Line(r.ID), printable.Line(anchor(r)), printable.Line(r.Slug), r.Severity, printable.Line(r.Title))
 	}
 	for _, r := range rules {
-		fmt.Fprintf(&b, "\n### %s %s\n\n", r.ID, r.Slug)
+		fmt.Fprintf(&b, "\n### %s %s\n\n", printable.Line(r.ID), printable.Line(r.Slug))
 		kind := "Go rule"
 		switch o := origin(r); o {
 		case "framework":
@@ -184,27 +189,27 @@ func RulesMarkdown(rules []*analyzer.Rule) string {
 			kind = "Rego policy"
 		case "go":
 		default:
-			kind = "Rego policy `" + o + "`"
+			kind = "Rego policy `" + printable.Line(o) + "`"
 		}
-		fmt.Fprintf(&b, "**%s** · %s · %s", r.Title, r.Severity, kind)
+		fmt.Fprintf(&b, "**%s** · %s · %s", printable.Line(r.Title), r.Severity, kind)
 		if len(r.Kinds) > 0 {
-			fmt.Fprintf(&b, " · kinds: %s", strings.Join(r.Kinds, ", "))
+			fmt.Fprintf(&b, " · kinds: %s", printable.Line(strings.Join(r.Kinds, ", ")))
 		}
-		b.WriteString("\n\n" + strings.TrimSpace(r.Description) + "\n")
+		b.WriteString("\n\n" + printable.Text(strings.TrimSpace(r.Description)) + "\n")
 		if r.Remediation != "" {
-			fmt.Fprintf(&b, "\n**Fix:** %s\n", r.Remediation)
+			fmt.Fprintf(&b, "\n**Fix:** %s\n", printable.Text(r.Remediation))
 		}
 		if r.ExampleConfig != "" {
-			fmt.Fprintf(&b, "\nWith this `.tokenlint.yaml`:\n\n```yaml\n%s```\n", withNewline(r.ExampleConfig))
+			fmt.Fprintf(&b, "\nWith this `.tokenlint.yaml`:\n\n```yaml\n%s```\n", withNewline(printable.Text(r.ExampleConfig)))
 		}
 		if r.Example != "" {
-			fmt.Fprintf(&b, "\nReported:\n\n```yaml\n%s```\n", withNewline(r.Example))
+			fmt.Fprintf(&b, "\nReported:\n\n```yaml\n%s```\n", withNewline(printable.Text(r.Example)))
 		}
 		if r.Fixed != "" {
-			fmt.Fprintf(&b, "\nFixed:\n\n```yaml\n%s```\n", withNewline(r.Fixed))
+			fmt.Fprintf(&b, "\nFixed:\n\n```yaml\n%s```\n", withNewline(printable.Text(r.Fixed)))
 		}
 		if r.URL != "" {
-			fmt.Fprintf(&b, "\nMore: %s\n", r.URL)
+			fmt.Fprintf(&b, "\nMore: %s\n", printable.Line(r.URL))
 		}
 	}
 	return b.String()

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Run every fuzz target of the module (every func FuzzXxx in a _test.go
+# file, found with go test -list, so a new target needs no entry here) for
+# FUZZTIME each, one after another, and print how long each ran and how many
+# inputs it tried. Stops at the first target that fails: go test then names
+# the failing input, written to testdata/fuzz/FuzzXxx/ of its package, which
+# becomes a seed once the bug is fixed (commit it).
+#
+#   scripts/fuzz.sh                  # 1m each (FUZZTIME, a go test -fuzztime)
+#   FUZZTIME=10m scripts/fuzz.sh     # ten minutes each
+#   scripts/fuzz.sh ./printers       # only the targets of some packages
+#   FUZZPARALLEL=1 scripts/fuzz.sh   # one fuzzing worker per target (default: GOMAXPROCS)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${FUZZTIME:-1m}
+[ $# -gt 0 ] || set -- ./...
+
+summary=()
+while read -r pkg target; do
+  echo "--- $target ($pkg) for $fuzztime"
+  log=$(mktemp)
+  start=$SECONDS
+  if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} "$pkg" 2>&1 | tee "$log"; then
+    rm -f "$log"
+    echo "$target failed: see the failing input above"
+    exit 1
+  fi
+  # The last progress line: "fuzz: elapsed: 1m0s, execs: 123456 (2057/sec), ..."
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  summary+=("$(printf '%-32s %-45s %6ss %12s execs' "$target" "$pkg" $((SECONDS - start)) "${execs:-?}")")
+  rm -f "$log"
+done < <(go test -list '^Fuzz' "$@" | awk '/^Fuzz/ { targets[++n] = $1 } /^(ok|\?) / { for (i = 1; i <= n; i++) print $2, targets[i]; n = 0 }')
+
+echo "--- fuzzing: every target for $fuzztime"
+printf '%s\n' "${summary[@]}"
