@@ -133,11 +133,15 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 	return errs
 }
 
+// joinPrefix is the path of a field at path within the value at prefix.
 func joinPrefix(prefix, path string) string {
-	if prefix == "" {
+	switch {
+	case prefix == "":
 		return path
+	case path == "", path[0] == '[':
+		return prefix + path
 	}
-	return strings.TrimSuffix(prefix+"."+path, ".")
+	return prefix + "." + path
 }
 
 // hasWideNumbers reports whether a value holds a fraction or an integer

@@ -264,3 +264,41 @@ func TestTypedDecodingIsCaseSensitive(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldProblemsOnKeysThatNeedQuoting reports wrong values under keys
+// holding brackets, dots and quotes: each problem's path quotes its key, and
+// the problem lands on that key, not on the mapping that holds it.
+func TestFieldProblemsOnKeysThatNeedQuoting(t *testing.T) {
+	o := mustObject(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  annotations:
+    "x]y.z": 5
+    example.com/retries: 3
+    "say \"hi\"": true
+    "": 1
+data:
+  app.properties: |
+    a=b
+`)
+	want := map[string]int{
+		`metadata.annotations["x]y.z"]`:             6,
+		"metadata.annotations[example.com/retries]": 7,
+		`metadata.annotations["say \"hi\""]`:        8,
+		`metadata.annotations[""]`:                  9,
+	}
+	got := o.Problems()
+	if len(got) != len(want) {
+		t.Fatalf("got %d problems, want %d: %+v", len(got), len(want), got)
+	}
+	for _, p := range got {
+		line, ok := want[p.Path]
+		if !ok || p.Position.Line != line || p.Position.Column != 5 {
+			t.Errorf("problem %q at %d:%d with path %q, want one of %v at its own key (column 5)", p.Message, p.Position.Line, p.Position.Column, p.Path, want)
+		}
+		if !strings.HasPrefix(p.Message, p.Path+": ") {
+			t.Errorf("message %q does not start with its path %q", p.Message, p.Path)
+		}
+	}
+}
