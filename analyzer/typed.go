@@ -69,8 +69,11 @@ const maxTypeErrors = 16
 // k8s.io/api type, as the API server's JSON decoder (sigs.k8s.io/json: case
 // sensitive, integers kept) would. A value of the wrong type is reported with
 // its exact field path and then left out, so that the rest of the object still
-// decodes and every such field is reported.
-func decodeTyped(raw any, out any, prefix string) []fieldError {
+// decodes and every such field is reported. bigNumber, when set, tells a
+// string that was written as an unquoted number too large for JSON (1e400,
+// which YAML reads as a string) by its full path, so that the message calls
+// it a number.
+func decodeTyped(raw any, out any, prefix string, bigNumber func(path string) bool) []fieldError {
 	// The fast path converts the map directly, case-sensitively like the API
 	// server. It says nothing useful about a failure, and it narrows numbers
 	// without a range check, so a failure or a number that may not fit takes
@@ -105,9 +108,10 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 			var found bool
 			path, value, found = findTypeError(generic, te)
 			if !found {
-				return append(errs, fieldError{path: prefix, msg: typeErrorMessage(joinPrefix(prefix, path), nil, false, te)})
+				return append(errs, fieldError{path: prefix, msg: typeErrorMessage(joinPrefix(prefix, path), nil, false, false, te)})
 			}
-			msg = typeErrorMessage(joinPrefix(prefix, path), value, true, te)
+			_, isString := value.(string)
+			msg = typeErrorMessage(joinPrefix(prefix, path), value, true, isString && bigNumber != nil && bigNumber(joinPrefix(prefix, path)), te)
 		} else {
 			// A custom decoder (a quantity, a time, base64 bytes) failed
 			// without saying where: find the field whose removal cures it.
@@ -188,50 +192,64 @@ func asTypeError(err error) (*json.UnmarshalTypeError, bool) {
 		Struct: e.FieldByName("Struct").String(), Field: e.FieldByName("Field").String()}, true
 }
 
-// findFailingField finds the field whose removal makes a decode error go
-// away, descending from the root one level at a time: at most depth times
-// breadth decodes, spent only on objects that fail.
+// findFailingField finds the field a custom decoder (a quantity, a time,
+// base64 bytes) failed on, which its error does not name. Descending from
+// the root, it decodes each child of the current value on its own, inside a
+// copy of the object that holds nothing but the path down to it, and
+// follows the first child (in key order, the order the decoder met them:
+// it keeps its first error) whose decode fails the same way. Each level
+// decodes its children once between them, so the search costs about one
+// decode of the object per level of the field's depth, however wide the
+// object: removing one child at a time from the whole object cost one
+// decode of all of it per sibling, quadratic in a wide mapping. A failure
+// no child reproduces on its own is the current value's.
 func findFailingField(generic any, out any, failure string) (string, bool) {
-	fails := func() bool {
-		data, err := json.Marshal(generic)
+	fails := func(v any) bool {
+		data, err := json.Marshal(v)
 		if err != nil {
-			return true
+			return false
 		}
 		reflect.ValueOf(out).Elem().SetZero()
 		err = kjson.UnmarshalCaseSensitivePreserveInts(data, out)
 		return err != nil && err.Error() == failure
 	}
-	path := ""
+	// alone is the object reduced to the path segs, ending in v.
+	alone := func(segs []segment, v any) any {
+		for i := len(segs) - 1; i >= 0; i-- {
+			if segs[i].isIdx {
+				v = []any{v}
+			} else {
+				v = map[string]any{segs[i].key: v}
+			}
+		}
+		return v
+	}
+	var segs []segment
+	cur := generic
 	for {
-		cur, _ := valueAt(generic, path)
-		next, found := "", false
+		next, found := segment{}, false
+		var child any
 		switch c := cur.(type) {
 		case map[string]any:
 			for _, k := range slices.Sorted(maps.Keys(c)) {
-				v := c[k]
-				delete(c, k)
-				cured := !fails()
-				c[k] = v
-				if cured {
-					next, found = JoinPath(path, k), true
+				if fails(alone(segs, map[string]any{k: c[k]})) {
+					next, child, found = segment{key: k}, c[k], true
 					break
 				}
 			}
 		case []any:
 			for i, v := range c {
-				c[i] = nil
-				cured := !fails()
-				c[i] = v
-				if cured {
-					next, found = IndexPath(path, i), true
+				if fails(alone(segs, []any{v})) {
+					next, child, found = segment{index: i, isIdx: true}, v, true
 					break
 				}
 			}
 		}
 		if !found {
-			return path, path != ""
+			return joinSegments(segs), len(segs) > 0
 		}
-		path = next
+		segs = append(segs, next)
+		cur = child
 	}
 }
 
@@ -260,8 +278,27 @@ func valueAt(root any, path string) (any, bool) {
 
 // typeErrorMessage says what was written and what the field takes:
 // `spec.automountServiceAccountToken: "false" is a string, but the field takes
-// a boolean (true or false, unquoted)`.
-func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalTypeError) string {
+// a boolean (true or false, unquoted)`. bigNumber says the value, a string,
+// was written as an unquoted number out of JSON's range: it is called a
+// number, with no advice to unquote it.
+func typeErrorMessage(path string, value any, found, bigNumber bool, te *json.UnmarshalTypeError) string {
+	if s, ok := value.(string); ok && bigNumber {
+		shown := s
+		if len(shown) > 40 {
+			shown = shown[:37] + "..."
+		}
+		t := te.Type
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch expected(t) {
+		case "an integer":
+			return fmt.Sprintf("%s: %s is a number out of range for the field, which takes a %d-bit integer", path, shown, t.Bits())
+		case "a number":
+			return fmt.Sprintf("%s: %s is a number out of range: JSON numbers reach about 1.8e308", path, shown)
+		}
+		return fmt.Sprintf("%s: %s is a number (out of JSON's range), but the field takes %s", path, shown, expected(te.Type))
+	}
 	written := describeJSON(te.Value)
 	if found {
 		if b, err := json.Marshal(value); err == nil {
@@ -475,7 +512,7 @@ func (o *Object) typeObject() {
 	gv, err := schema.ParseGroupVersion(o.APIVersion)
 	if err == nil {
 		if typed, err := scheme.New(gv.WithKind(o.Kind)); err == nil {
-			for _, fe := range decodeTyped(o.Raw, typed, "") {
+			for _, fe := range decodeTyped(o.Raw, typed, "", o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
 			o.Typed = typed
@@ -519,7 +556,7 @@ func (o *Object) findPodSpec() *PodSpec {
 				continue
 			}
 			spec := &corev1.PodSpec{}
-			for _, fe := range decodeTyped(m, spec, path) {
+			for _, fe := range decodeTyped(m, spec, path, o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
 			return &PodSpec{Spec: spec, Path: path}
