@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+	yaml4 "go.yaml.in/yaml/v4"
 )
 
 // StdinName is the file name given to standard input when the Loader names
@@ -496,28 +498,7 @@ func (l *Loader) parse(c chunk) chunkResult {
 			return r
 		}
 		if err != nil {
-			line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
-			if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
-				line, _ = strconv.Atoi(m[1])
-				msg = m[2]
-				if yamlParserProblems[msg] {
-					line++
-				}
-			}
-			// A document that ends too early fails at the end of its
-			// stream: name its last line rather than the one after.
-			if last := lastContentLine(c.text); line > last {
-				line = last
-			}
-			col := 1
-			if blamesMapping[msg] {
-				// The parser names the start of the mapping; the
-				// mistake is at the first line that cannot continue it.
-				if at, atCol := firstFailingLine(c.text, line); at > line {
-					msg = fmt.Sprintf("%s (in the mapping that starts at line %d)", msg, line+c.lineOffset)
-					line, col = at, atCol
-				}
-			}
+			line, col, msg := syntaxError(c.text, err, c.lineOffset)
 			problem(line, col, "invalid YAML: "+msg)
 			return r
 		}
@@ -542,34 +523,122 @@ func (l *Loader) parse(c chunk) chunkResult {
 }
 
 // blamesMapping are the parser errors that name the start of the enclosing
-// block rather than the line that breaks it.
-var blamesMapping = map[string]bool{
-	"did not find expected key":           true,
-	"did not find expected '-' indicator": true,
+// block rather than the token that breaks it, and what that block is.
+var blamesMapping = map[string]string{
+	"did not find expected key":           "mapping",
+	"did not find expected '-' indicator": "list",
 }
 
-// firstFailingLine finds the first line, from line from on, at which the
-// text stops parsing: the shortest failing prefix. It returns that line and
-// the column of its first character, or 0 when it finds none within its
-// budget (it parses up to 200 prefixes, and only on an error).
-func firstFailingLine(text []byte, from int) (int, int) {
-	lines := bytes.SplitAfter(text, []byte("\n"))
-	for n := from + 1; n <= len(lines) && n <= from+200; n++ {
-		prefix := bytes.Join(lines[:n], nil)
-		dec := yaml.NewDecoder(bytes.NewReader(prefix))
-		for {
-			var doc yaml.Node
-			err := dec.Decode(&doc)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				line := lines[n-1]
-				return n, len(line) - len(bytes.TrimLeft(line, " \t")) + 1
-			}
+// syntaxError is the line, column and message of a YAML syntax error in
+// text, a document whose first line is the file's line lineOffset+1.
+//
+// go.yaml.in/yaml/v3 names one line in its message: for the parser's errors
+// the start of the construct it was parsing, not the token that broke it,
+// and no column. go.yaml.in/yaml/v4, the same parser with structured errors,
+// names both: the document is parsed once more with it, which keeps the
+// cost of locating an error to that of one more parse whatever the
+// document's shape. (Parsing ever longer prefixes to find the first
+// failing line cost one parse per line: 58 parses of an 8 MB document.)
+// Errors of the reader (invalid UTF-8, control characters) name no line in
+// either: the offending character is found in the text.
+func syntaxError(text []byte, err error, lineOffset int) (line, col int, msg string) {
+	line, msg = 0, strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		if yamlParserProblems[msg] {
+			line++
 		}
 	}
-	return 0, 0
+	if readerProblems[msg] {
+		if at, atCol, what, ok := badCharacter(text); ok {
+			return at, atCol, fmt.Sprintf("%s: %s", msg, what)
+		}
+	}
+	// A document that ends too early fails at the end of its stream: name
+	// its last line rather than the one after.
+	last := lastContentLine(text)
+	line = min(line, last)
+	col = 1
+	mark, context, ok := v4Error(text, msg)
+	switch {
+	case !ok:
+	case blamesMapping[msg] != "":
+		if mark.Line > line && line > 0 {
+			msg = fmt.Sprintf("%s (in the %s that starts at line %d)", msg, blamesMapping[msg], line+lineOffset)
+		}
+		line, col = mark.Line, mark.Column
+	case line == 0:
+		line, col = mark.Line, mark.Column
+	case mark.Line == line:
+		col = mark.Column
+	case context.Line == line:
+		col = context.Column
+	}
+	return max(1, min(line, last)), max(1, col), msg
+}
+
+// v4Error parses text with go.yaml.in/yaml/v4 and returns the position of
+// its first error, and of the construct it was in, when that error is the
+// one v3 gave (msg): the two parsers may disagree, and then v3's line
+// stands alone.
+func v4Error(text []byte, msg string) (mark, context yaml4.Mark, ok bool) {
+	dec := yaml4.NewDecoder(bytes.NewReader(text))
+	for {
+		var doc yaml4.Node
+		err := dec.Decode(&doc)
+		if err == nil {
+			continue
+		}
+		var le *yaml4.LoadError
+		if !errors.As(err, &le) || le.Message != msg || le.Mark.Line < 1 {
+			return mark, context, false
+		}
+		return le.Mark, le.ContextMark, true
+	}
+}
+
+// readerProblems are the errors of the YAML reader, which name no position.
+var readerProblems = map[string]bool{
+	"invalid leading UTF-8 octet":        true,
+	"incomplete UTF-8 octet sequence":    true,
+	"invalid trailing UTF-8 octet":       true,
+	"invalid length of a UTF-8 sequence": true,
+	"invalid Unicode character":          true,
+	"control characters are not allowed": true,
+}
+
+// badCharacter finds the first character of text that YAML does not allow
+// (a byte that is not UTF-8, or a character outside YAML's printable set:
+// tab, line breaks, U+0020-U+007E, U+0085, U+00A0-U+D7FF, U+E000-U+FFFD,
+// U+10000 and above) and returns its line and column (in characters, as
+// the parser counts them), and what it is.
+func badCharacter(text []byte) (line, col int, what string, ok bool) {
+	line, col = 1, 1
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return line, col, fmt.Sprintf("byte 0x%02x is not UTF-8", text[i]), true
+		case r == 0:
+			return line, col, "a NUL byte (U+0000)", true
+		case r == '\t', r >= 0x20 && r <= 0x7e, r == 0x85, r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000:
+		case r == '\n', r == '\r':
+		default:
+			return line, col, fmt.Sprintf("control character %U", r), true
+		}
+		i += size
+		// Line breaks as the parser counts them: LF, CR LF, CR, NEL,
+		// LS and PS.
+		switch {
+		case r == '\r' && i < len(text) && text[i] == '\n':
+		case r == '\n', r == '\r', r == 0x85, r == 0x2028, r == 0x2029:
+			line, col = line+1, 1
+		default:
+			col++
+		}
+	}
+	return 0, 0, "", false
 }
 
 // lastContentLine is the 1-based number of the last line of text that is not

@@ -213,3 +213,12 @@ func (o *Object) nodeAt(path string) (key, value *yaml.Node) {
 	}
 	return key, deref(node)
 }
+
+// BigNumber reports whether the value at path is a number written unquoted
+// that JSON cannot represent (1e400, -1e400). YAML reads it as a string, as
+// kubectl does, so Raw holds a string; but whoever wrote it meant a number,
+// and a message must call it one, not advise unquoting it.
+func (o *Object) BigNumber(path string) bool {
+	_, n := o.nodeAt(path)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Style == 0 && n.ShortTag() == "!!str" && isBigNumber(n.Value)
+}

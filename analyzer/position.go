@@ -31,8 +31,9 @@ func (p Position) String() string {
 func (o *Object) Locate(path string) (Position, string) {
 	node := o.node
 	pos := o.pos(o.kindKey(), nil)
-	found := ""
-	for _, seg := range parsePath(path) {
+	segs := parsePath(path)
+	found := 0
+	for _, seg := range segs {
 		node = deref(node)
 		if node == nil {
 			break
@@ -43,7 +44,7 @@ func (o *Object) Locate(path string) (Position, string) {
 			}
 			node = node.Content[seg.index]
 			pos = o.pos(node, nil)
-			found = IndexPath(found, seg.index)
+			found++
 			continue
 		}
 		if node.Kind != yaml.MappingNode {
@@ -55,9 +56,9 @@ func (o *Object) Locate(path string) (Position, string) {
 		}
 		node = v
 		pos = o.pos(k, v)
-		found = JoinPath(found, seg.key)
+		found++
 	}
-	return pos, found
+	return pos, joinSegments(segs[:found])
 }
 
 // kindKey is the node of the object's "kind:" key, where whole-object findings

@@ -109,7 +109,7 @@ func (p *Pass) Fail(format string, args ...any) {
 
 func newFinding(r *Rule, o *Object, path, msg string) Finding {
 	pos, _ := o.Locate(path)
-	return Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: path, obj: o}
+	return Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: canonicalPath(path), obj: o}
 }
 
 // Report is the result of a run.

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -62,15 +63,18 @@ type fieldError struct {
 	msg  string
 }
 
-// maxTypeErrors bounds the re-decodes spent collecting type errors.
+// maxTypeErrors bounds the fields of the wrong type reported per object.
 const maxTypeErrors = 16
 
 // decodeTyped decodes raw (at field path prefix) into out, a pointer to a
 // k8s.io/api type, as the API server's JSON decoder (sigs.k8s.io/json: case
 // sensitive, integers kept) would. A value of the wrong type is reported with
 // its exact field path and then left out, so that the rest of the object still
-// decodes and every such field is reported.
-func decodeTyped(raw any, out any, prefix string) []fieldError {
+// decodes and every such field is reported. bigNumber, when set, tells a
+// string that was written as an unquoted number too large for JSON (1e400,
+// which YAML reads as a string) by its full path, so that the message calls
+// it a number.
+func decodeTyped(raw any, out any, prefix string, bigNumber func(path string) bool) []fieldError {
 	// The fast path converts the map directly, case-sensitively like the API
 	// server. It says nothing useful about a failure, and it narrows numbers
 	// without a range check, so a failure or a number that may not fit takes
@@ -84,60 +88,262 @@ func decodeTyped(raw any, out any, prefix string) []fieldError {
 	if err != nil {
 		return []fieldError{{path: prefix, msg: err.Error()}}
 	}
-	var errs []fieldError
-	var generic any
-	for range maxTypeErrors {
-		// A failed decode leaves values behind (a pointer allocated for a
-		// quoted "false" reads as false): start from zero every time.
-		reflect.ValueOf(out).Elem().SetZero()
-		err := kjson.UnmarshalCaseSensitivePreserveInts(data, out)
-		if err == nil {
-			return errs
-		}
-		if generic == nil {
-			if err := json.Unmarshal(data, &generic); err != nil {
-				return append(errs, fieldError{path: prefix, msg: err.Error()})
-			}
-		}
-		var path, msg string
-		if te, ok := asTypeError(err); ok {
-			var value any
-			var found bool
-			path, value, found = findTypeError(generic, te)
-			if !found {
-				return append(errs, fieldError{path: prefix, msg: typeErrorMessage(joinPrefix(prefix, path), nil, false, te)})
-			}
-			msg = typeErrorMessage(joinPrefix(prefix, path), value, true, te)
-		} else {
-			// A custom decoder (a quantity, a time, base64 bytes) failed
-			// without saying where: find the field whose removal cures it.
-			var found bool
-			if path, found = findFailingField(generic, out, err.Error()); !found {
-				return append(errs, fieldError{path: prefix, msg: err.Error()})
-			}
-			v, _ := valueAt(generic, path)
-			msg = fmt.Sprintf("%s: %s", joinPrefix(prefix, path), strings.TrimPrefix(err.Error(), "json: "))
-			if s, ok := v.(string); ok {
-				msg = fmt.Sprintf("%s: %q is not valid: %s", joinPrefix(prefix, path), s, strings.TrimPrefix(err.Error(), "json: "))
-			}
-		}
-		errs = append(errs, fieldError{path: joinPrefix(prefix, path), msg: msg})
-		if !deleteAt(generic, path) {
-			return errs
-		}
-		// Decode again without the offending field, to find the next one.
-		if data, err = json.Marshal(generic); err != nil {
-			return errs
+	err = kjson.UnmarshalCaseSensitivePreserveInts(data, out)
+	if err == nil {
+		return nil
+	}
+	d := &typedDecoder{bigNumber: bigNumber}
+	d.split(raw, reflect.TypeOf(out).Elem(), nil, prefix, err)
+	// Decode again without the faulty fields, so the rest of the object
+	// is there for the rules. (A failed decode leaves values behind: a
+	// pointer allocated for a quoted "false" reads as false. Start from
+	// zero.)
+	reflect.ValueOf(out).Elem().SetZero()
+	if data, err := json.Marshal(pruned(raw, d.faulty)); err == nil {
+		if err := kjson.UnmarshalCaseSensitivePreserveInts(data, out); err != nil {
+			reflect.ValueOf(out).Elem().SetZero()
 		}
 	}
-	return errs
+	return d.errs
 }
 
-func joinPrefix(prefix, path string) string {
-	if prefix == "" {
-		return path
+// typedDecoder finds the fields of a value that its Go type rejects. The
+// JSON decoder names the field of a type error only as a dotted list of Go
+// struct fields (no list index, no map key), stops at its first error,
+// and names no field at all when a custom decoder fails (a quantity, a
+// time, base64 bytes). So a value that fails is decoded again child by
+// child, each into its own Go type, and only the children that fail are
+// looked into: every level of the search decodes what its failing values
+// hold once, so finding every faulty field costs a few decodes of the
+// object (one per level of Kubernetes' types, which are shallow), however
+// wide or large it is, and however many fields are wrong. Decoding the
+// whole object again for each field, and once per sibling to find a custom
+// decoder's, made a wide object cost a decode per key.
+type typedDecoder struct {
+	bigNumber func(path string) bool
+	errs      []fieldError
+	faulty    [][]segment
+}
+
+// split looks into v, of Go type t at path (segs below the decoded root,
+// written after prefix), which failed to decode with err.
+func (d *typedDecoder) split(v any, t reflect.Type, segs []segment, prefix string, err error) {
+	if len(d.errs) >= maxTypeErrors {
+		return
 	}
-	return strings.TrimSuffix(prefix+"."+path, ".")
+	found := false
+	children := func(seg segment, child any) {
+		ct, ok := childType(t, seg)
+		if !ok || len(d.errs) >= maxTypeErrors {
+			return
+		}
+		data, merr := json.Marshal(child)
+		if merr != nil {
+			return
+		}
+		if cerr := kjson.UnmarshalCaseSensitivePreserveInts(data, reflect.New(ct).Interface()); cerr != nil {
+			found = true
+			d.split(child, ct, append(segs[:len(segs):len(segs)], seg), prefix, cerr)
+		}
+	}
+	if splittable(t) {
+		switch c := v.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(c)) {
+				children(segment{key: k}, c[k])
+			}
+		case []any:
+			for i, item := range c {
+				children(segment{index: i, isIdx: true}, item)
+			}
+		}
+	}
+	if !found {
+		d.add(v, segs, prefix, err)
+	}
+}
+
+// add records that the value v at segs failed to decode with err.
+func (d *typedDecoder) add(v any, segs []segment, prefix string, err error) {
+	path := joinPrefix(prefix, joinSegments(segs))
+	var msg string
+	if te, ok := asTypeError(err); ok {
+		_, isString := v.(string)
+		msg = typeErrorMessage(path, v, isString && d.bigNumber != nil && d.bigNumber(path), te)
+	} else {
+		// A custom decoder failed: say what it was given.
+		reason := strings.TrimPrefix(err.Error(), "json: ")
+		msg = fmt.Sprintf("%s: %s", path, reason)
+		if s, ok := v.(string); ok {
+			msg = fmt.Sprintf("%s: %q is not valid: %s", path, s, reason)
+		}
+	}
+	d.errs = append(d.errs, fieldError{path: path, msg: msg})
+	d.faulty = append(d.faulty, segs)
+}
+
+// splittable reports whether a value of Go type t decodes child by child:
+// a struct, a map or a list, whose decoding is not its own.
+func splittable(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || t.Implements(jsonUnmarshaler) ||
+		reflect.PointerTo(t).Implements(textUnmarshaler) || t.Implements(textUnmarshaler) {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return true
+	case reflect.Slice, reflect.Array:
+		return t.Elem().Kind() != reflect.Uint8 // []byte is base64
+	}
+	return false
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// childType is the Go type that the child seg of a value of type t decodes
+// into, as encoding/json (case-sensitively, as sigs.k8s.io/json) finds it:
+// a struct's field by its JSON name, embedded structs' fields promoted; a
+// map's values; a list's items. ok is false for a child the decoder
+// ignores (an unknown field).
+func childType(t reflect.Type, seg segment) (reflect.Type, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if seg.isIdx {
+			return nil, false
+		}
+		return fieldType(t, seg.key, 0)
+	case reflect.Map:
+		if seg.isIdx || t.Key().Kind() != reflect.String {
+			return nil, false
+		}
+		return t.Elem(), true
+	case reflect.Slice, reflect.Array:
+		if !seg.isIdx {
+			return nil, false
+		}
+		return t.Elem(), true
+	}
+	return nil, false
+}
+
+// fieldType finds the field of struct type t named name in JSON. Depth
+// bounds the embedded structs followed.
+func fieldType(t reflect.Type, name string, depth int) (reflect.Type, bool) {
+	var embedded []reflect.Type
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
+			continue
+		}
+		if tag == "" && f.Anonymous {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				embedded = append(embedded, ft)
+				continue
+			}
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name && f.IsExported() {
+			return f.Type, true
+		}
+	}
+	// Fields of embedded structs come after the struct's own, which win.
+	if depth < 8 {
+		for _, et := range embedded {
+			if ft, ok := fieldType(et, name, depth+1); ok {
+				return ft, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// pruned is v without the values at paths (segments below v): map keys
+// deleted, list items set to null. Only the maps and lists on the way to
+// them are copied; v itself is shared with Raw, and never modified.
+func pruned(v any, paths [][]segment) any {
+	if len(paths) == 0 {
+		return v
+	}
+	type sub struct {
+		rest  [][]segment
+		whole bool
+	}
+	switch c := v.(type) {
+	case map[string]any:
+		groups := map[string]*sub{}
+		for _, p := range paths {
+			if len(p) == 0 || p[0].isIdx {
+				continue
+			}
+			g := groups[p[0].key]
+			if g == nil {
+				g = &sub{}
+				groups[p[0].key] = g
+			}
+			g.rest = append(g.rest, p[1:])
+			g.whole = g.whole || len(p) == 1
+		}
+		m := maps.Clone(c)
+		for k, g := range groups {
+			if g.whole {
+				delete(m, k)
+			} else if child, ok := m[k]; ok {
+				m[k] = pruned(child, g.rest)
+			}
+		}
+		return m
+	case []any:
+		groups := map[int]*sub{}
+		for _, p := range paths {
+			if len(p) == 0 || !p[0].isIdx || p[0].index < 0 || p[0].index >= len(c) {
+				continue
+			}
+			g := groups[p[0].index]
+			if g == nil {
+				g = &sub{}
+				groups[p[0].index] = g
+			}
+			g.rest = append(g.rest, p[1:])
+			g.whole = g.whole || len(p) == 1
+		}
+		l := slices.Clone(c)
+		for i, g := range groups {
+			if g.whole {
+				l[i] = nil
+			} else {
+				l[i] = pruned(l[i], g.rest)
+			}
+		}
+		return l
+	}
+	return v
+}
+
+// joinPrefix is the path of a field at path within the value at prefix.
+func joinPrefix(prefix, path string) string {
+	switch {
+	case prefix == "":
+		return path
+	case path == "", path[0] == '[':
+		return prefix + path
+	}
+	return prefix + "." + path
 }
 
 // hasWideNumbers reports whether a value holds a fraction or an integer
@@ -184,89 +390,36 @@ func asTypeError(err error) (*json.UnmarshalTypeError, bool) {
 		Struct: e.FieldByName("Struct").String(), Field: e.FieldByName("Field").String()}, true
 }
 
-// findFailingField finds the field whose removal makes a decode error go
-// away, descending from the root one level at a time: at most depth times
-// breadth decodes, spent only on objects that fail.
-func findFailingField(generic any, out any, failure string) (string, bool) {
-	fails := func() bool {
-		data, err := json.Marshal(generic)
-		if err != nil {
-			return true
-		}
-		reflect.ValueOf(out).Elem().SetZero()
-		err = kjson.UnmarshalCaseSensitivePreserveInts(data, out)
-		return err != nil && err.Error() == failure
-	}
-	path := ""
-	for {
-		cur, _ := valueAt(generic, path)
-		next, found := "", false
-		switch c := cur.(type) {
-		case map[string]any:
-			for _, k := range slices.Sorted(maps.Keys(c)) {
-				v := c[k]
-				delete(c, k)
-				cured := !fails()
-				c[k] = v
-				if cured {
-					next, found = JoinPath(path, k), true
-					break
-				}
-			}
-		case []any:
-			for i, v := range c {
-				c[i] = nil
-				cured := !fails()
-				c[i] = v
-				if cured {
-					next, found = IndexPath(path, i), true
-					break
-				}
-			}
-		}
-		if !found {
-			return path, path != ""
-		}
-		path = next
-	}
-}
-
-// valueAt returns the value at a path of a generic JSON value.
-func valueAt(root any, path string) (any, bool) {
-	cur := root
-	for _, s := range parsePath(path) {
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[s.key]
-			if !ok || s.isIdx {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			if !s.isIdx || s.index >= len(c) {
-				return nil, false
-			}
-			cur = c[s.index]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
 // typeErrorMessage says what was written and what the field takes:
 // `spec.automountServiceAccountToken: "false" is a string, but the field takes
-// a boolean (true or false, unquoted)`.
-func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalTypeError) string {
-	written := describeJSON(te.Value)
-	if found {
-		if b, err := json.Marshal(value); err == nil {
-			shown := string(b)
-			if len(shown) > 40 {
-				shown = shown[:37] + "..."
-			}
-			written = shown + " is " + written
+// a boolean (true or false, unquoted)`. bigNumber says the value, a string,
+// was written as an unquoted number out of JSON's range: it is called a
+// number, with no advice to unquote it.
+func typeErrorMessage(path string, value any, bigNumber bool, te *json.UnmarshalTypeError) string {
+	if s, ok := value.(string); ok && bigNumber {
+		shown := s
+		if len(shown) > 40 {
+			shown = shown[:37] + "..."
 		}
+		t := te.Type
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch expected(t) {
+		case "an integer":
+			return fmt.Sprintf("%s: %s is a number out of range for the field, which takes a %d-bit integer", path, shown, t.Bits())
+		case "a number":
+			return fmt.Sprintf("%s: %s is a number out of range: JSON numbers reach about 1.8e308", path, shown)
+		}
+		return fmt.Sprintf("%s: %s is a number (out of JSON's range), but the field takes %s", path, shown, expected(te.Type))
+	}
+	written := describeJSON(te.Value)
+	if b, err := json.Marshal(value); err == nil {
+		shown := string(b)
+		if len(shown) > 40 {
+			shown = shown[:37] + "..."
+		}
+		written = shown + " is " + written
 	}
 	// An integer too large for its field is out of range, not of the wrong
 	// type.
@@ -274,7 +427,7 @@ func typeErrorMessage(path string, value any, found bool, te *json.UnmarshalType
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if found && expected(t) == "an integer" {
+	if expected(t) == "an integer" {
 		integral := ""
 		switch n := value.(type) {
 		case int64:
@@ -333,145 +486,13 @@ func describeJSON(v string) string {
 	return v
 }
 
-// findTypeError turns the dotted field of a JSON type error (which names no
-// list index) into the concrete path of the first value of the offending JSON
-// kind.
-func findTypeError(root any, te *json.UnmarshalTypeError) (string, any, bool) {
-	// te.Value is "string", "bool", "array", "object" or "number 1.5".
-	kind, literal, _ := strings.Cut(te.Value, " ")
-	matches := func(v any) bool {
-		if jsonKind(v) != kind {
-			return false
-		}
-		if literal == "" {
-			return true
-		}
-		b, err := json.Marshal(v)
-		return err == nil && string(b) == literal
-	}
-	var found any
-	var walk, inMap func(v any, segs []segment, path string) (string, bool)
-	walk = func(v any, segs []segment, path string) (string, bool) {
-		if l, ok := v.([]any); ok && (len(segs) == 0 || !segs[0].isIdx) {
-			for i, item := range l {
-				if p, ok := walk(item, segs, IndexPath(path, i)); ok {
-					return p, true
-				}
-			}
-			// No item is at fault: the list itself is (a list written
-			// where a string belongs).
-			if len(segs) == 0 && matches(v) {
-				found = v
-				return path, true
-			}
-			return "", false
-		}
-		if len(segs) == 0 {
-			if matches(v) {
-				found = v
-				return path, true
-			}
-			return inMap(v, segs, path)
-		}
-		s := segs[0]
-		if s.isIdx {
-			l, ok := v.([]any)
-			if !ok || s.index >= len(l) {
-				return "", false
-			}
-			return walk(l[s.index], segs[1:], IndexPath(path, s.index))
-		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return "", false
-		}
-		child, ok := m[s.key]
-		if !ok {
-			// encoding/json names embedded structs (VolumeSource) in the
-			// path; JSON keys of Kubernetes types are never capitalised.
-			if s.key != "" && s.key[0] >= 'A' && s.key[0] <= 'Z' {
-				return walk(v, segs[1:], path)
-			}
-			return inMap(v, segs, path)
-		}
-		return walk(child, segs[1:], JoinPath(path, s.key))
-	}
-	// encoding/json leaves the keys of Go maps (labels, annotations,
-	// nodeSelector, ...) out of the field: the value may be one of a map's,
-	// in the order the JSON was written (sorted, as json.Marshal writes it).
-	inMap = func(v any, segs []segment, path string) (string, bool) {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return "", false
-		}
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if p, ok := walk(m[k], segs, JoinPath(path, k)); ok {
-				return p, true
-			}
-		}
-		return "", false
-	}
-	path, ok := walk(root, parsePath(te.Field), "")
-	return path, found, ok
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case string:
-		return "string"
-	case float64, int64:
-		return "number"
-	case bool:
-		return "bool"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "null"
-}
-
-// deleteAt removes the value at path from a generic JSON value.
-func deleteAt(root any, path string) bool {
-	segs := parsePath(path)
-	if len(segs) == 0 {
-		return false
-	}
-	cur := root
-	for _, s := range segs[:len(segs)-1] {
-		switch c := cur.(type) {
-		case map[string]any:
-			cur = c[s.key]
-		case []any:
-			if !s.isIdx || s.index >= len(c) {
-				return false
-			}
-			cur = c[s.index]
-		default:
-			return false
-		}
-	}
-	last := segs[len(segs)-1]
-	switch c := cur.(type) {
-	case map[string]any:
-		delete(c, last.key)
-		return true
-	case []any:
-		if last.isIdx && last.index < len(c) {
-			c[last.index] = nil
-			return true
-		}
-	}
-	return false
-}
-
 // typeObject decodes a known kind into its k8s.io/api type and finds its pod
 // spec, recording every field of the wrong type as a problem.
 func (o *Object) typeObject() {
 	gv, err := schema.ParseGroupVersion(o.APIVersion)
 	if err == nil {
 		if typed, err := scheme.New(gv.WithKind(o.Kind)); err == nil {
-			for _, fe := range decodeTyped(o.Raw, typed, "") {
+			for _, fe := range decodeTyped(o.Raw, typed, "", o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
 			o.Typed = typed
@@ -515,7 +536,7 @@ func (o *Object) findPodSpec() *PodSpec {
 				continue
 			}
 			spec := &corev1.PodSpec{}
-			for _, fe := range decodeTyped(m, spec, path) {
+			for _, fe := range decodeTyped(m, spec, path, o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
 			return &PodSpec{Spec: spec, Path: path}

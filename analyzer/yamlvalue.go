@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -287,4 +289,17 @@ func parseInt(n *yaml.Node) (any, error) {
 		return f, nil
 	}
 	return nil, &nodeError{line: n.Line, column: n.Column, msg: fmt.Sprintf("%q is not an integer JSON can represent", n.Value)}
+}
+
+// decimalNumber is the syntax of a JSON or YAML 1.2 decimal number.
+var decimalNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// isBigNumber reports whether s is written as a decimal number too large
+// for a float64, which YAML parsers (and so kubectl) take for a string.
+func isBigNumber(s string) bool {
+	if len(s) > 4096 || !decimalNumber.MatchString(s) {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return errors.Is(err, strconv.ErrRange)
 }

@@ -69,6 +69,11 @@ func checkExpirationTooShort(p *analyzer.Pass) {
 		case !ok:
 		case !integer:
 			if s, isString := written.(string); isString {
+				if p.Object.BigNumber(t.field("expirationSeconds")) {
+					p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %s, a number too large for JSON, so the API server rejects the manifest. "+
+						"Set an integer of at least 600, or leave the field out for the default of 3600", t.describe(), s)
+					continue
+				}
 				p.Report(t.field("expirationSeconds"), "%s has expirationSeconds %q, a string, so the API server rejects the manifest. Write the number unquoted", t.describe(), s)
 				continue
 			}

@@ -52,3 +52,17 @@ projected_tokens contains {"path": path, "volume": volume.name, "token": source.
 	source.serviceAccountToken
 	path := sprintf("%s.volumes[%d].projected.sources[%d].serviceAccountToken", [pod.path, i, j])
 }
+
+# join_path(path, key) appends a map key to a field path, quoted when the
+# key needs it, so the path names that key whatever it holds:
+# join_path("metadata.annotations", "team") is "metadata.annotations.team",
+# join_path("metadata.annotations", "example.com/x]y") is
+# `metadata.annotations["example.com/x]y"]`. Findings show every path in one
+# spelling, the one tokenlint's own rules use (see "Field paths" in the
+# README).
+join_path(path, key) := concat(".", [path, key]) if {
+	path != ""
+	regex.match(`^[A-Za-z0-9_/-]+$`, key)
+} else := key if {
+	regex.match(`^[A-Za-z0-9_/-]+$`, key)
+} else := sprintf("%s[%s]", [path, json.marshal(key)])
