@@ -32,7 +32,9 @@ while read -r pkg target; do
     exit 1
   fi
   # The last progress line: "fuzz: elapsed: 1m0s, execs: 123456 (2057/sec), ..."
-  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+  # None when FUZZTIME ran out while the corpus's baseline coverage was
+  # still being gathered (a large corpus in the cache, a short FUZZTIME).
+  execs=$(grep -o 'execs: [0-9]*' "$log" | tail -1 | cut -d' ' -f2 || true)
   summary+=("$(printf '%-32s %-45s %6ss %12s execs' "$target" "$pkg" $((SECONDS - start)) "${execs:-?}")")
   rm -f "$log"
 done < <(go test -list '^Fuzz' "$@" | awk '/^Fuzz/ { targets[++n] = $1 } /^(ok|\?) / { for (i = 1; i <= n; i++) print $2, targets[i]; n = 0 }')
