@@ -39,6 +39,7 @@ type Object struct {
 	node       *yaml.Node
 	lineOffset int
 	problems   []Problem
+	keys       keyIndex
 }
 
 // Ref names an object in findings and messages.
@@ -204,7 +205,7 @@ func (o *Object) nodeAt(path string) (key, value *yaml.Node) {
 			if node.Kind != yaml.MappingNode {
 				return nil, nil
 			}
-			k, v := lookupKey(node, seg.key)
+			k, v := o.lookup(node, seg.key)
 			if k == nil {
 				return nil, nil
 			}

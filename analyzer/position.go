@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -50,7 +51,7 @@ func (o *Object) Locate(path string) (Position, string) {
 		if node.Kind != yaml.MappingNode {
 			break
 		}
-		k, v := lookupKey(node, seg.key)
+		k, v := o.lookup(node, seg.key)
 		if k == nil {
 			break
 		}
@@ -64,7 +65,7 @@ func (o *Object) Locate(path string) (Position, string) {
 // kindKey is the node of the object's "kind:" key, where whole-object findings
 // point.
 func (o *Object) kindKey() *yaml.Node {
-	if k, _ := lookupKey(deref(o.node), "kind"); k != nil {
+	if k, _ := o.lookup(deref(o.node), "kind"); k != nil {
 		return k
 	}
 	return o.node
@@ -126,7 +127,12 @@ func deref(n *yaml.Node) *yaml.Node {
 // the last one setting the key wins, and in a list of merged mappings the
 // earlier ones win.
 func lookupKey(m *yaml.Node, key string) (k, v *yaml.Node) {
-	return lookupKeyMemo(m, key, nil)
+	return lookupKeyMemo(m, key, nil, nil)
+}
+
+// lookup is lookupKey through the object's index of its large mappings.
+func (o *Object) lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	return lookupKeyMemo(m, key, nil, &o.keys)
 }
 
 type keyNodes struct{ k, v *yaml.Node }
@@ -135,13 +141,40 @@ type keyNodes struct{ k, v *yaml.Node }
 // merging the same anchor again and again must not make the search
 // exponential, and a mapping merged into itself must not loop. It needs no
 // depth limit of its own: it only runs on documents the converter accepted,
-// within its limits.
-func lookupKeyMemo(m *yaml.Node, key string, memo map[*yaml.Node]keyNodes) (k, v *yaml.Node) {
+// within its limits. With an index (ix), a large mapping's keys are looked
+// up in it rather than read one by one.
+func lookupKeyMemo(m *yaml.Node, key string, memo map[*yaml.Node]keyNodes, ix *keyIndex) (k, v *yaml.Node) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	if found, ok := memo[m]; ok {
 		return found.k, found.v
+	}
+	if ix != nil && len(m.Content) >= 2*keyIndexMin {
+		mk := ix.of(m)
+		explicit, ok := mk.last[key]
+		if !ok {
+			explicit = -1
+		}
+		// A merge after the last explicit key overrides it; the last
+		// merge that has the key wins.
+		for j := len(mk.merges) - 1; j >= 0 && mk.merges[j] > explicit; j-- {
+			if memo == nil {
+				memo = map[*yaml.Node]keyNodes{}
+			}
+			memo[m] = keyNodes{} // a mapping merged into itself adds nothing
+			if fk, fv := mergedKey(m.Content[mk.merges[j]+1], key, memo, ix); fk != nil {
+				memo[m] = keyNodes{fk, fv}
+				return fk, fv
+			}
+		}
+		if explicit >= 0 {
+			k, v = m.Content[explicit], m.Content[explicit+1]
+		}
+		if memo != nil {
+			memo[m] = keyNodes{k, v}
+		}
+		return k, v
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		kn := m.Content[i]
@@ -155,17 +188,7 @@ func lookupKeyMemo(m *yaml.Node, key string, memo map[*yaml.Node]keyNodes) (k, v
 			memo = map[*yaml.Node]keyNodes{}
 		}
 		memo[m] = keyNodes{} // a mapping merged into itself adds nothing
-		src := deref(m.Content[i+1])
-		if src != nil && src.Kind == yaml.SequenceNode {
-			for _, s := range src.Content {
-				if mk, mv := lookupKeyMemo(deref(s), key, memo); mk != nil {
-					k, v = mk, mv
-					break
-				}
-			}
-			continue
-		}
-		if mk, mv := lookupKeyMemo(src, key, memo); mk != nil {
+		if mk, mv := mergedKey(m.Content[i+1], key, memo, ix); mk != nil {
 			k, v = mk, mv
 		}
 	}
@@ -173,6 +196,65 @@ func lookupKeyMemo(m *yaml.Node, key string, memo map[*yaml.Node]keyNodes) (k, v
 		memo[m] = keyNodes{k, v}
 	}
 	return k, v
+}
+
+// mergedKey looks a key up in the value of a merge key: a mapping, or a
+// list of mappings of which the earlier win.
+func mergedKey(value *yaml.Node, key string, memo map[*yaml.Node]keyNodes, ix *keyIndex) (k, v *yaml.Node) {
+	src := deref(value)
+	if src != nil && src.Kind == yaml.SequenceNode {
+		for _, s := range src.Content {
+			if mk, mv := lookupKeyMemo(deref(s), key, memo, ix); mk != nil {
+				return mk, mv
+			}
+		}
+		return nil, nil
+	}
+	return lookupKeyMemo(src, key, memo, ix)
+}
+
+// keyIndexMin is the number of entries from which a mapping's keys are
+// indexed.
+const keyIndexMin = 32
+
+// keyIndex holds where each key of an object's large mappings is set, so
+// that looking a key up costs as little in a mapping of 50,000 keys as in
+// one of five: when every lookup read its mapping from the start, a finding
+// on each of 50,000 annotations cost 50,000² comparisons (40 s). Rules
+// checking other objects locate this object's fields concurrently (the
+// ServiceAccount a workload's message names), hence the lock.
+type keyIndex struct {
+	mu     sync.Mutex
+	byNode map[*yaml.Node]*mappingKeys
+}
+
+// mappingKeys indexes one mapping: the entry (the index of its key in
+// Content) of each key's last explicit setting, and of every merge key.
+type mappingKeys struct {
+	last   map[string]int
+	merges []int
+}
+
+func (ix *keyIndex) of(m *yaml.Node) *mappingKeys {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if mk := ix.byNode[m]; mk != nil {
+		return mk
+	}
+	mk := &mappingKeys{last: make(map[string]int, len(m.Content)/2)}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		switch kn := m.Content[i]; {
+		case isMergeKey(kn):
+			mk.merges = append(mk.merges, i)
+		case kn.Kind == yaml.ScalarNode:
+			mk.last[keyString(kn)] = i
+		}
+	}
+	if ix.byNode == nil {
+		ix.byNode = map[*yaml.Node]*mappingKeys{}
+	}
+	ix.byNode[m] = mk
+	return mk
 }
 
 func isMergeKey(n *yaml.Node) bool {
