@@ -19,11 +19,21 @@ type Limits struct {
 	MaxNodes int
 	// MaxDepth bounds nesting.
 	MaxDepth int
+
+	// MaxFileBytes is the largest file read: a manifest, standard input,
+	// (see ReadFile).
+	MaxFileBytes int64
 }
 
 // DefaultLimits are generous for real manifests (a large CRD is well under a
-// megabyte and a few tens of thousands of values).
-var DefaultLimits = Limits{MaxDocumentBytes: 8 << 20, MaxNodes: 1_000_000, MaxDepth: 256}
+// megabyte and a few tens of thousands of values). Files and rendered
+// charts may hold many documents: the largest real ones (the CRDs of a
+// whole operator bundle, a rendered kube-prometheus-stack) are a few
+// megabytes, so 64 MiB leaves room and still bounds memory.
+var DefaultLimits = Limits{
+	MaxDocumentBytes: 8 << 20, MaxNodes: 1_000_000, MaxDepth: 256,
+	MaxFileBytes: 64 << 20,
+}
 
 // nodeError is an error at a node of the document being converted.
 type nodeError struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -38,6 +37,20 @@ type Config struct {
 	Namespace *Scalar
 	Context   []Path
 	Helm      Helm
+	Limits    Limits
+}
+
+// Limits bound what input may cost.
+type Limits struct {
+	MaxFileSize *Size
+}
+
+// Size is a number of bytes and the text it was written as.
+type Size struct {
+	Bytes int64
+	Text  string
+	Pos   analyzer.Position
+	tag   string
 }
 
 // Settings are the values rules read.
@@ -134,9 +147,12 @@ func (h *Helm) Options() analyzer.HelmOptions {
 
 // Load reads and parses a configuration file. A file that is empty or holds
 // only comments is an empty configuration. Every problem is reported, each
-// at its position, as Errors; a file that cannot be read is a plain error.
+// at its position, as Errors; a file that cannot be read (or is not a
+// regular file, or is larger than the default file size limit: the
+// configuration sets the limit for the files read after it) is a plain
+// error.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := analyzer.ReadFile(path, analyzer.DefaultLimits.MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -433,6 +449,10 @@ func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 		c.Helm.ReleaseName = d.string(v, name)
 	case "helm.kubeVersion":
 		c.Helm.KubeVersion = d.string(v, name)
+	case "limits":
+		d.object(v, k.children, name, c)
+	case "limits.maxFileSize":
+		c.Limits.MaxFileSize = d.size(v, name)
 	default:
 		panic("config: key " + name + " is in the table but not decoded")
 	}
@@ -565,6 +585,19 @@ func (d *decoder) duration(v *yaml.Node, name string) *Duration {
 	return &Duration{Seconds: n, Text: v.Value, Pos: d.pos(v), tag: v.ShortTag()}
 }
 
+func (d *decoder) size(v *yaml.Node, name string) *Size {
+	if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!str" && v.ShortTag() != "!!int") {
+		d.errorf(v, "%s must be %s, got %s", name, kindSize.noun(), describe(v))
+		return nil
+	}
+	n, err := ParseSize(v.Value)
+	if err != nil {
+		d.errorf(v, "%s: %v", name, err)
+		return nil
+	}
+	return &Size{Bytes: n, Text: v.Value, Pos: d.pos(v), tag: v.ShortTag()}
+}
+
 func (d *decoder) keyValues(v *yaml.Node, name string) []KeyValue {
 	if v.Kind != yaml.MappingNode {
 		d.errorf(v, "%s must be %s, got %s", name, kindScalarMap.noun(), describe(v))
@@ -602,5 +635,13 @@ func (s Settings) Apply(to *analyzer.Settings) {
 		for _, a := range s.AllowedAudiences {
 			to.AllowedAudiences = append(to.AllowedAudiences, a.Value)
 		}
+	}
+}
+
+// Apply sets the limits the file gives on a loader's limits, leaving the
+// rest as they are.
+func (l Limits) Apply(to *analyzer.Limits) {
+	if l.MaxFileSize != nil {
+		to.MaxFileBytes = l.MaxFileSize.Bytes
 	}
 }

@@ -75,6 +75,12 @@ func TestLoadErrors(t *testing.T) {
 		{"duration under a second", "settings: {maxTokenExpiration: 10ms}\n", []want{{1, 32, `invalid duration "10ms"`}}},
 		{"duration not a duration", "settings: {maxTokenExpiration: soon}\n", []want{{1, 32, `invalid duration "soon"`}}},
 		{"duration as a list", "settings: {maxTokenExpiration: [1]}\n", []want{{1, 32, "must be seconds (86400) or a duration (24h), got a list"}}},
+		{"size not a size", "limits: {maxFileSize: big}\n", []want{{1, 23, `limits.maxFileSize: invalid size "big": give bytes (67108864) or a quantity (64Mi)`}}},
+		{"size of no bytes", "limits: {maxFileSize: 0}\n", []want{{1, 23, `invalid size "0"`}}},
+		{"size in fractions of a byte", "limits: {maxFileSize: 0.5}\n", []want{{1, 23, "must be bytes (67108864) or a quantity (64Mi), got a number"}}},
+		{"size in millibytes", "limits: {maxFileSize: 100m}\n", []want{{1, 23, `invalid size "100m"`}}},
+		{"size as a list", "limits: {maxFileSize: [1]}\n", []want{{1, 23, "must be bytes (67108864) or a quantity (64Mi), got a list"}}},
+		{"limits key at the wrong level", "maxFileSize: 1Mi\n", []want{{1, 1, "it belongs in limits"}}},
 		{"duplicate key", "failOn: error\nfailOn: note\n", []want{{2, 1, `duplicate key "failOn" (first at line 1)`}}},
 		{"duplicate nested key", "helm:\n  set: {a: 1, a: 2}\n", []want{{2, 15, `duplicate key "a"`}}},
 		{"invalid glob", "exclude: ['[x']\n", []want{{1, 11, `invalid glob "[x"`}}},
@@ -142,6 +148,8 @@ helm:
   setString: {a: b}
   releaseName: web
   kubeVersion: "1.31"
+limits:
+  maxFileSize: 1.5Gi
 `
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -178,6 +186,24 @@ helm:
 	if strings.Join(o.Set, " ") != "image.tag=1.2 replicas=3 debug=false" || strings.Join(o.SetString, " ") != "a=b" ||
 		o.ValueFiles[0] != filepath.Join(dir, "values-prod.yaml") || o.ReleaseName != "web" || o.KubeVersion != "1.31" {
 		t.Errorf("helm options: %+v", o)
+	}
+	lim := analyzer.Limits{MaxDepth: 7}
+	c.Limits.Apply(&lim)
+	if lim != (analyzer.Limits{MaxDepth: 7, MaxFileBytes: 3 << 29}) || c.Limits.MaxFileSize.Pos.Line != 21 {
+		t.Errorf("limits: %+v, at %v", lim, c.Limits.MaxFileSize.Pos)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1": 1, "67108864": 64 << 20, "64Mi": 64 << 20, "1Gi": 1 << 30, "1.5Ki": 1536, "10M": 10_000_000, "1e6": 1_000_000} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1Mi", "1.5", "64MB", "lots", "100Ei"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
+		}
 	}
 }
 
@@ -411,7 +437,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := string(c.Marshal())
-	for _, s := range []string{"- policies/\n", "maxTokenExpiration: 2h\n", "replicas: 3\n", `image.tag: "1.2"`, `kubeVersion: "1.31"`} {
+	for _, s := range []string{"- policies/\n", "maxTokenExpiration: 2h\n", "replicas: 3\n", `image.tag: "1.2"`, `kubeVersion: "1.31"`, "maxFileSize: 16Mi\n"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("Marshal lost %q (values and paths as written):\n%s", s, out)
 		}

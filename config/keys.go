@@ -15,6 +15,7 @@ const (
 	kindPathList                // a list of paths, relative to the file
 	kindString                  // a string
 	kindScalarMap               // key -> string, number or boolean, kept as written
+	kindSize                    // bytes or a Kubernetes quantity (64Mi), at least 1
 )
 
 // noun names a kind in messages and in the README.
@@ -40,6 +41,8 @@ func (k kind) noun() string {
 		return "a string"
 	case kindScalarMap:
 		return "a mapping of keys to strings, numbers or booleans"
+	case kindSize:
+		return "bytes (67108864) or a quantity (64Mi)"
 	}
 	return "a value"
 }
@@ -167,6 +170,19 @@ var keys = []key{
 				doc:     "The Kubernetes version templates see in `.Capabilities` (quote it: `1.30` unquoted is the number 1.3).",
 				defText: "Helm's default",
 				example: "1.31",
+			},
+		},
+	},
+	{
+		name: "limits", kind: kindObject,
+		doc: "Bounds on what hostile input may cost: a file or chart beyond one is an input error on that file (exit code 2), and the rest of the run goes on.",
+		children: []key{
+			{
+				name: "maxFileSize", kind: kindSize,
+				doc:     "Largest file read: a manifest or standard input. Policy files and the configuration file are read within the default. Only regular files are read: a named pipe, a device or a socket is an input error, named or found while walking.",
+				def:     "64Mi",
+				defText: "64Mi",
+				example: "16Mi",
 			},
 		},
 	},

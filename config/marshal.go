@@ -100,6 +100,8 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		if c.Helm.KubeVersion != nil {
 			return str(c.Helm.KubeVersion.Value)
 		}
+	case "limits.maxFileSize":
+		return c.Limits.MaxFileSize.node()
 	default:
 		panic("config: key " + name + " is in the table but not encoded")
 	}
@@ -139,4 +141,12 @@ func keyValues(kvs []KeyValue) *yaml.Node {
 		m.Content = append(m.Content, str(kv.Key), &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(kv.tag, "!!str"), Value: kv.Value})
 	}
 	return m
+}
+
+// node is the size as written, nil when absent.
+func (s *Size) node() *yaml.Node {
+	if s == nil {
+		return nil
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(s.tag, "!!str"), Value: s.Text}
 }
