@@ -335,6 +335,12 @@ func (l *Loader) limits() Limits {
 	if lim.MaxFileBytes <= 0 {
 		lim.MaxFileBytes = DefaultLimits.MaxFileBytes
 	}
+	if lim.RenderTimeout <= 0 {
+		lim.RenderTimeout = DefaultLimits.RenderTimeout
+	}
+	if lim.MaxRenderBytes <= 0 {
+		lim.MaxRenderBytes = DefaultLimits.MaxRenderBytes
+	}
 	return lim
 }
 

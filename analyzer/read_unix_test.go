@@ -32,7 +32,7 @@ func TestReadNamedPipe(t *testing.T) {
 		}
 	}
 
-	// A link to the pipe, the same.
+	// A link to the pipe, and the pipe as a values file, the same.
 	link := filepath.Join(dir, "link.yaml")
 	if err := os.Symlink(pipe, link); err != nil {
 		t.Fatal(err)
@@ -40,6 +40,11 @@ func TestReadNamedPipe(t *testing.T) {
 	if _, err := ReadFile(link, 0); err == nil || !strings.Contains(err.Error(), `a symbolic link to "`+pipe+`", a named pipe`) {
 		t.Errorf("link to a pipe: %v", err)
 	}
+	in := (&Loader{Helm: HelmOptions{ValueFiles: []string{pipe}}}).Load([]string{agentChart})
+	if p := problemOn(t, in, agentChart); !strings.Contains(p.Message, "cannot read Helm values") || !strings.Contains(p.Message, "named pipe") || !strings.Contains(p.Message, pipe) {
+		t.Errorf("a pipe as a values file: %q", p.Message)
+	}
+
 	// A pipe opened between the look and the open is not waited on:
 	// openFile returns at once, and the open file is checked again.
 	f, err := openFile(pipe)

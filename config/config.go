@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -42,7 +43,9 @@ type Config struct {
 
 // Limits bound what input may cost.
 type Limits struct {
-	MaxFileSize *Size
+	MaxFileSize       *Size
+	HelmRenderTimeout *Duration
+	HelmRenderSize    *Size
 }
 
 // Size is a number of bytes and the text it was written as.
@@ -453,6 +456,10 @@ func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 		d.object(v, k.children, name, c)
 	case "limits.maxFileSize":
 		c.Limits.MaxFileSize = d.size(v, name)
+	case "limits.helmRenderTimeout":
+		c.Limits.HelmRenderTimeout = d.duration(v, name)
+	case "limits.helmRenderSize":
+		c.Limits.HelmRenderSize = d.size(v, name)
 	default:
 		panic("config: key " + name + " is in the table but not decoded")
 	}
@@ -643,5 +650,11 @@ func (s Settings) Apply(to *analyzer.Settings) {
 func (l Limits) Apply(to *analyzer.Limits) {
 	if l.MaxFileSize != nil {
 		to.MaxFileBytes = l.MaxFileSize.Bytes
+	}
+	if l.HelmRenderTimeout != nil {
+		to.RenderTimeout = time.Duration(l.HelmRenderTimeout.Seconds) * time.Second
+	}
+	if l.HelmRenderSize != nil {
+		to.MaxRenderBytes = l.HelmRenderSize.Bytes
 	}
 }

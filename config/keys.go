@@ -179,10 +179,24 @@ var keys = []key{
 		children: []key{
 			{
 				name: "maxFileSize", kind: kindSize,
-				doc:     "Largest file read: a manifest or standard input. Policy files and the configuration file are read within the default. Only regular files are read: a named pipe, a device or a socket is an input error, named or found while walking.",
+				doc:     "Largest file read: a manifest, standard input, a Helm values file or a packaged chart (`.tgz`). Policy files and the configuration file are read within the default. Only regular files are read: a named pipe, a device or a socket is an input error, named or found while walking.",
 				def:     "64Mi",
 				defText: "64Mi",
 				example: "16Mi",
+			},
+			{
+				name: "helmRenderTimeout", kind: kindDuration,
+				doc:     "Longest time a Helm chart may take to render: whole seconds (30) or a Go duration (1m), at least 1s. A chart renders in a child process of tokenlint, stopped at this limit.",
+				def:     "30s",
+				defText: "30s",
+				example: "2m",
+			},
+			{
+				name: "helmRenderSize", kind: kindSize,
+				doc:     "Largest manifest stream a Helm chart may render to. It also bounds the memory of the rendering process, to 256Mi plus 8 times this size.",
+				def:     "64Mi",
+				defText: "64Mi",
+				example: "128Mi",
 			},
 		},
 	},

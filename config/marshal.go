@@ -102,6 +102,12 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		}
 	case "limits.maxFileSize":
 		return c.Limits.MaxFileSize.node()
+	case "limits.helmRenderTimeout":
+		if d := c.Limits.HelmRenderTimeout; d != nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(d.tag, "!!str"), Value: d.Text}
+		}
+	case "limits.helmRenderSize":
+		return c.Limits.HelmRenderSize.node()
 	default:
 		panic("config: key " + name + " is in the table but not encoded")
 	}

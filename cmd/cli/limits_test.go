@@ -8,6 +8,53 @@ import (
 	"testing"
 )
 
+// loopChart is a chart from a pull request whose template never ends.
+var loopChart = map[string]string{
+	"charts/loop/Chart.yaml":  "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+	"charts/loop/values.yaml": "replicas: 1\n",
+	"charts/loop/templates/configmap.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-loop
+data:
+{{- range $i := until 100000 }}
+{{- range $j := until 100000 }}
+  k{{ $i }}-{{ $j }}: ""
+{{- end }}
+{{- end }}
+`,
+}
+
+// A chart that renders without end is stopped at limits.helmRenderTimeout:
+// an input error on the chart, the other files linted, the report written
+// and exit code 2.
+func TestHelmRenderTimeoutConfigured(t *testing.T) {
+	files := map[string]string{
+		".tokenlint.yaml": "limits:\n  helmRenderTimeout: 1s\n",
+		"deploy/web.yaml": operatorDeployment,
+	}
+	for k, v := range loopChart {
+		files[k] = v
+	}
+	repo := newRepoDir(t, files)
+	code, rep, stderr := lintJSON(t, repo, ".")
+	if code != ExitError {
+		t.Errorf("exit %d, want 2: %s", code, stderr)
+	}
+	var loop, web bool
+	for _, f := range rep.Findings {
+		switch {
+		case f.File == "charts/loop" && f.RuleID == "TL001" && strings.Contains(f.Message, "longer than the limit of 1s"):
+			loop = true
+		case f.File == "deploy/web.yaml" && f.RuleID == "TL101":
+			web = true
+		}
+	}
+	if !loop || !web || rep.Summary.InputErrors != 1 {
+		t.Errorf("want the chart's time-out and the other file's finding, one input error: %+v", rep)
+	}
+}
+
 func TestLimitsConfigured(t *testing.T) {
 	repo := newRepoDir(t, map[string]string{
 		".tokenlint.yaml": "limits:\n  maxFileSize: 512\n",
@@ -22,9 +69,9 @@ func TestLimitsConfigured(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "limits:\n  maxFileSize: 512\n") {
 		t.Errorf("config print: exit %d:\n%s", code, out)
 	}
-	writeTree(t, repo, map[string]string{".tokenlint.yaml": "limits:\n  maxFileSize: lots\n"})
+	writeTree(t, repo, map[string]string{".tokenlint.yaml": "limits:\n  maxFileSize: lots\n  helmRenderTimeout: 0\n"})
 	code, _, stderr := runIn(t, repo, "lint", "deploy")
-	if code != ExitError || !strings.Contains(stderr, `.tokenlint.yaml:2:16: limits.maxFileSize: invalid size "lots"`) {
+	if code != ExitError || !strings.Contains(stderr, `.tokenlint.yaml:2:16: limits.maxFileSize: invalid size "lots"`) || !strings.Contains(stderr, `.tokenlint.yaml:3:22: limits.helmRenderTimeout: invalid duration "0"`) {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
 }
@@ -54,8 +101,32 @@ func TestNamedPipeWalked(t *testing.T) {
 	}
 }
 
-// --policy and the configuration file are read only when they are regular
-// files.
+// Helm's own log lines (here: a Helm 2 hook it skips) stay off standard
+// error unless --helm-log asks for them.
+func TestHelmLog(t *testing.T) {
+	repo := newRepoDir(t, map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: legacy\nversion: 1.0.0\n",
+		"chart/templates/crd.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: legacy-crds
+  annotations:
+    helm.sh/hook: crd-install
+`,
+		"chart/templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: legacy\nautomountServiceAccountToken: false\n",
+	})
+	code, _, stderr := runIn(t, repo, "lint", "chart")
+	if code != ExitOK || stderr != "" {
+		t.Errorf("exit %d, standard error %q; want nothing from Helm", code, stderr)
+	}
+	code, _, stderr = runIn(t, repo, "lint", "--helm-log", "chart")
+	if code != ExitOK || !strings.Contains(stderr, "skipping unknown hooks") {
+		t.Errorf("--helm-log: exit %d, standard error %q", code, stderr)
+	}
+}
+
+// --values, --policy and the configuration file are read only when they are
+// regular files.
 func TestSpecialFilesRefused(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero")
@@ -66,6 +137,7 @@ func TestSpecialFilesRefused(t *testing.T) {
 		want string
 	}{
 		{[]string{"lint", "--config", "/dev/zero", "deploy"}, "/dev/zero: not a regular file but a character device"},
+		{[]string{"lint", "--values", "/dev/zero", filepath.Join(repoRoot, "testdata", "charts", "agent")}, "/dev/zero: not a regular file but a character device"},
 	} {
 		code, out, stderr := runIn(t, repo, tc.args...)
 		if code != ExitError || !strings.Contains(stderr+out, tc.want) {
