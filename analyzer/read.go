@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -63,28 +64,40 @@ func statRegular(name string) (fs.FileInfo, error) {
 }
 
 // readLimited reads r to its end, refusing more than limit bytes; size is
-// what r is expected to hold, to allocate once (0 when unknown).
+// what r is expected to hold (0 when unknown, as for a pipe). With a size,
+// the data is read into one allocation; without, into chunks that double
+// and are joined once at the end, so that reading n bytes never holds much
+// more than 2n (growing one slice by append would leave four times that
+// behind it for the collector).
 func readLimited(r io.Reader, name string, limit, size int64) ([]byte, error) {
-	// Files in /proc say they are empty and are not: size is only a hint.
-	buf := make([]byte, 0, min(max(size, 0), limit)+1)
 	lr := io.LimitReader(r, limit+1)
+	var chunks [][]byte
+	total := 0
+	// Files in /proc say they are empty and are not: size is only a hint.
+	next := int(min(max(size, 0), limit)) + 1
 	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+		if next < 64<<10 && size <= 0 {
+			next = 64 << 10
 		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if errors.Is(err, io.EOF) {
+		chunk := make([]byte, min(int64(next), limit+1-int64(total)))
+		n, err := io.ReadFull(lr, chunk)
+		chunks = append(chunks, chunk[:n])
+		total += n
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || int64(total) > limit {
 			break
 		}
 		if err != nil {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 		}
+		next = min(2*len(chunk), 16<<20)
 	}
-	if int64(len(buf)) > limit {
+	if int64(total) > limit {
 		return nil, tooLarge(name, limit)
 	}
-	return buf, nil
+	if len(chunks) == 1 {
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
 }
 
 // FileError is a file that tokenlint refuses to read: one that is not a
