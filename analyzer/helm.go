@@ -2,12 +2,20 @@ package analyzer
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/chart"
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/loader"
 	"helm.sh/helm/v4/pkg/cli/values"
@@ -26,6 +34,9 @@ type HelmOptions struct {
 	// KubeVersion is the Kubernetes version templates see in
 	// .Capabilities; empty means Helm's default.
 	KubeVersion string
+	// Log, when set, receives Helm's own log lines (warnings such as
+	// "skipping unknown hooks"); nil discards them.
+	Log io.Writer
 }
 
 // isChartDir reports whether a directory is a Helm chart.
@@ -89,37 +100,67 @@ func isPackagedChart(name string) bool {
 	return strings.HasSuffix(n, ".tgz") || strings.HasSuffix(n, ".tar.gz")
 }
 
-// renderChart renders a chart (a directory or a packaged .tgz) in-process,
-// exactly as `helm template` does by default: client-only, with no cluster and
-// no network, hooks included, crds/ left out (they hold no pod). The result is
-// the manifest stream `helm template` prints, with a "# Source:" comment
-// before each document, so that positions match its output line for line.
+// renderChart renders a chart (a directory or a packaged .tgz) within the
+// loader's limits: in a child process when ServeRenderChild made this
+// program able to (the tokenlint command always is), so that nothing a
+// chart does can hang or kill the run; in this process otherwise.
 func (l *Loader) renderChart(path string) ([]byte, error) {
-	chrt, err := loader.Load(path)
+	lim := l.limits()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	req := renderRequest{
+		Chart:          abs,
+		ValueFiles:     l.Helm.ValueFiles,
+		Set:            l.Helm.Set,
+		SetString:      l.Helm.SetString,
+		ReleaseName:    cmp.Or(l.Helm.ReleaseName, "release-name"),
+		Namespace:      cmp.Or(l.Namespace, "default"),
+		KubeVersion:    l.Helm.KubeVersion,
+		MaxFileBytes:   lim.MaxFileBytes,
+		MaxRenderBytes: lim.MaxRenderBytes,
+		Log:            l.Helm.Log != nil,
+	}
+	if renderChildReady.Load() {
+		return renderInChild(req, lim.RenderTimeout, l.Helm.Log)
+	}
+	var log slog.Handler = slog.DiscardHandler
+	if l.Helm.Log != nil {
+		log = slog.NewTextHandler(lockedWriter{l.Helm.Log}, nil)
+	}
+	out, err := render(req, log)
+	if err == nil && int64(len(out)) > req.MaxRenderBytes {
+		return nil, errRenderTooLarge(req.MaxRenderBytes)
+	}
+	return out, err
+}
+
+// render renders a chart exactly as `helm template` does by default:
+// client-only, with no cluster and no network, hooks included, crds/ left
+// out (they hold no pod). The result is the manifest stream `helm template`
+// prints, with a "# Source:" comment before each document, so that
+// positions match its output line for line. Every file it reads itself (a
+// packaged chart, values files) goes through ReadFile; Helm's own log lines
+// go to log. It is the renderer, whether it runs in a child process or not.
+func render(req renderRequest, log slog.Handler) ([]byte, error) {
+	chrt, err := loadChart(req)
 	if err != nil {
 		return nil, fmt.Errorf("cannot load Helm chart: %w", err)
 	}
-	// No getters: values come from local files only, never the network.
-	opts := &values.Options{ValueFiles: l.Helm.ValueFiles, Values: l.Helm.Set, StringValues: l.Helm.SetString}
-	vals, err := opts.MergeValues(getter.Providers{})
+	vals, err := mergeValues(req)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read Helm values: %w", err)
 	}
-	inst := action.NewInstall(action.NewConfiguration())
+	inst := action.NewInstall(action.NewConfiguration(action.ConfigurationSetLogger(log)))
 	inst.DryRunStrategy = action.DryRunClient
 	inst.Replace = true
-	inst.ReleaseName = l.Helm.ReleaseName
-	if inst.ReleaseName == "" {
-		inst.ReleaseName = "release-name"
-	}
-	inst.Namespace = l.Namespace
-	if inst.Namespace == "" {
-		inst.Namespace = "default"
-	}
-	if l.Helm.KubeVersion != "" {
-		kv, err := common.ParseKubeVersion(l.Helm.KubeVersion)
+	inst.ReleaseName = req.ReleaseName
+	inst.Namespace = req.Namespace
+	if req.KubeVersion != "" {
+		kv, err := common.ParseKubeVersion(req.KubeVersion)
 		if err != nil {
-			return nil, fmt.Errorf("invalid Kubernetes version %q: %w", l.Helm.KubeVersion, err)
+			return nil, fmt.Errorf("invalid Kubernetes version %q: %w", req.KubeVersion, err)
 		}
 		inst.KubeVersion = kv
 	}
@@ -139,4 +180,70 @@ func (l *Loader) renderChart(path string) ([]byte, error) {
 		fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
 	}
 	return out.Bytes(), nil
+}
+
+// loadChart loads a chart directory, or a packaged chart read through the
+// file size limit and checked by checkChartArchive first, so that a broken
+// archive's error names its entry.
+func loadChart(req renderRequest) (chart.Charter, error) {
+	info, err := os.Stat(req.Chart)
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		// Helm reads Chart.yaml before anything else, unchecked; it
+		// refuses the chart's other files that are not regular itself.
+		if _, err := statRegular(filepath.Join(req.Chart, "Chart.yaml")); err != nil {
+			return nil, errors.New(readProblem(err) + " (Chart.yaml)")
+		}
+		return loader.Load(req.Chart)
+	}
+	data, err := ReadFile(req.Chart, req.MaxFileBytes)
+	if err != nil {
+		return nil, errors.New(readProblem(err))
+	}
+	if err := checkChartArchive(data); err != nil {
+		return nil, err
+	}
+	return loader.LoadArchive(bytes.NewReader(data))
+}
+
+// mergeValues merges the values files and --set values as Helm does, with
+// the files read through the file size limit: Helm's own reading would
+// follow a values file to a device or a pipe, or to the network.
+func mergeValues(req renderRequest) (map[string]any, error) {
+	files := valueFiles{}
+	schemes := map[string]bool{}
+	for _, name := range req.ValueFiles {
+		if strings.TrimSpace(name) == "-" {
+			return nil, errors.New("standard input cannot be a values file: name a file")
+		}
+		data, err := ReadFile(name, req.MaxFileBytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(readProblem(err), "cannot read: "))
+		}
+		files[name] = data
+		// Helm picks a reader by the name's URL scheme ("" for a path):
+		// every name's scheme is served the files read here.
+		if u, err := url.Parse(name); err == nil {
+			schemes[u.Scheme] = true
+		}
+	}
+	provider := getter.Provider{
+		Schemes: slices.Sorted(maps.Keys(schemes)),
+		New:     func(...getter.Option) (getter.Getter, error) { return files, nil },
+	}
+	opts := &values.Options{ValueFiles: req.ValueFiles, Values: req.Set, StringValues: req.SetString}
+	return opts.MergeValues(getter.Providers{provider})
+}
+
+// valueFiles serves values files already read, by name, to Helm.
+type valueFiles map[string][]byte
+
+func (v valueFiles) Get(name string, _ ...getter.Option) (*bytes.Buffer, error) {
+	data, ok := v[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: not a values file given", name)
+	}
+	return bytes.NewBuffer(data), nil
 }

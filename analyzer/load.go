@@ -114,12 +114,14 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	}
 	// yield is what each path gave, to tell a path that yields nothing.
 	yield := make([]struct{ files, objects, problems, again int }, len(paths))
-	var chunkPath []int // the path each chunk came from
+	type source struct {
+		path int // the path it came from
+		src  input
+	}
+	var srcs []source
 	for i, p := range paths {
 		before := len(target.Problems)
-		srcs := l.expand([]string{p}, target)
-		yield[i].problems = len(target.Problems) - before
-		for _, src := range srcs {
+		for _, src := range l.expand([]string{p}, target) {
 			// A file named twice, or named and found while walking,
 			// is read once; so is a file both linted and context.
 			if abs := absPath(src.name); !src.stdin {
@@ -129,26 +131,55 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 				}
 				in.loaded[abs] = true
 			}
-			data, ok := l.readInput(src, target)
-			if !ok {
-				yield[i].problems++
-				continue
-			}
-			yield[i].files++
-			if !context {
-				in.linted[src.name] = true
-			}
-			ds := scanDirectives(src.name, data)
-			for k := range ds {
-				ds[k].Context = context
-			}
-			in.Directives = append(in.Directives, ds...)
-			cs := splitDocuments(src.name, data)
-			for range cs {
-				chunkPath = append(chunkPath, i)
-			}
-			chunks = append(chunks, cs...)
+			srcs = append(srcs, source{i, src})
 		}
+		yield[i].problems = len(target.Problems) - before
+	}
+	// Files are read and charts rendered (each in a process of its own)
+	// on all CPUs; standard input, which can be read only once, in order.
+	read := make([]readResult, len(srcs))
+	for k, s := range srcs {
+		if s.src.stdin {
+			read[k] = l.read(s.src)
+		}
+	}
+	parallel(len(srcs), func(k int) {
+		if !srcs[k].src.stdin {
+			read[k] = l.read(srcs[k].src)
+		}
+	})
+	var chunkPath []int // the path each chunk came from
+	for k, s := range srcs {
+		i, src := s.path, s.src
+		if src.stdin {
+			target.Stdin = src.name
+		}
+		data, err := read[k].data, read[k].err
+		if err != nil {
+			// A problem with the whole file has no line.
+			msg := err.Error() // a chart's error says what failed
+			if !src.chart {
+				msg = readProblem(err)
+			}
+			target.Problems = append(target.Problems, Problem{Position: Position{File: src.name}, Message: msg})
+			yield[i].problems++
+			continue
+		}
+		target.Files++
+		yield[i].files++
+		if !context {
+			in.linted[src.name] = true
+		}
+		ds := scanDirectives(src.name, data)
+		for k := range ds {
+			ds[k].Context = context
+		}
+		in.Directives = append(in.Directives, ds...)
+		cs := splitDocuments(src.name, data)
+		for range cs {
+			chunkPath = append(chunkPath, i)
+		}
+		chunks = append(chunks, cs...)
 	}
 
 	results := make([]chunkResult, len(chunks))
@@ -191,27 +222,58 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	}
 }
 
-// readInput reads a file or standard input, or renders a chart, recording
-// a problem when it cannot.
-func (l *Loader) readInput(src input, target *Input) ([]byte, bool) {
-	var data []byte
-	var err error
+type readResult struct {
+	data []byte
+	err  error
+}
+
+// read reads a file or standard input, or renders a chart.
+func (l *Loader) read(src input) readResult {
+	var r readResult
 	switch {
 	case src.chart:
-		data, err = l.renderChart(src.name)
+		r.data, r.err = l.renderChart(src.name)
 	case src.stdin:
-		data, err = l.readStdin()
-		target.Stdin = src.name
+		r.data, r.err = l.readStdin()
 	default:
-		data, err = os.ReadFile(src.name)
+		r.data, r.err = ReadFile(src.name, l.limits().MaxFileBytes)
 	}
-	if err != nil {
-		// A problem with the whole file has no line.
-		target.Problems = append(target.Problems, Problem{Position: Position{File: src.name}, Message: err.Error()})
-		return nil, false
+	return r
+}
+
+// readProblem is the message of a file that could not be read, without the
+// file's name, which the problem's position gives.
+func readProblem(err error) string {
+	var fe *FileError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &fe):
+		return "cannot read: " + fe.Reason()
+	case errors.As(err, &pe):
+		return "cannot read: " + pe.Err.Error()
 	}
-	target.Files++
-	return data, true
+	return err.Error()
+}
+
+// parallel calls f(0) ... f(n-1) on up to GOMAXPROCS goroutines and waits
+// for them all.
+func parallel(n int, f func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 }
 
 // yieldsNothing is the problem of a path that was read without a problem
@@ -272,14 +334,25 @@ func (l *Loader) limits() Limits {
 	if lim.MaxDepth <= 0 {
 		lim.MaxDepth = DefaultLimits.MaxDepth
 	}
+	if lim.MaxFileBytes <= 0 {
+		lim.MaxFileBytes = DefaultLimits.MaxFileBytes
+	}
+	if lim.RenderTimeout <= 0 {
+		lim.RenderTimeout = DefaultLimits.RenderTimeout
+	}
+	if lim.MaxRenderBytes <= 0 {
+		lim.MaxRenderBytes = DefaultLimits.MaxRenderBytes
+	}
 	return lim
 }
 
+// readStdin reads standard input through the file size limit. It may be a
+// pipe, as from `helm template ... |`: that is what it is for.
 func (l *Loader) readStdin() ([]byte, error) {
 	if l.Stdin == nil {
 		return nil, errors.New("standard input is not available")
 	}
-	return io.ReadAll(l.Stdin)
+	return readLimited(l.Stdin, l.stdinName(), l.limits().MaxFileBytes, 0)
 }
 
 // stdinName is the name standard input is reported under.

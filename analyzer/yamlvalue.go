@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -21,11 +22,27 @@ type Limits struct {
 	MaxNodes int
 	// MaxDepth bounds nesting.
 	MaxDepth int
+
+	// MaxFileBytes is the largest file read: a manifest, standard input,
+	// a Helm values file or a packaged chart (see ReadFile).
+	MaxFileBytes int64
+	// RenderTimeout bounds the time a Helm chart may take to render.
+	RenderTimeout time.Duration
+	// MaxRenderBytes is the largest manifest stream a chart may render to;
+	// it also sets the memory the renderer may use (see renderMemory).
+	MaxRenderBytes int64
 }
 
 // DefaultLimits are generous for real manifests (a large CRD is well under a
-// megabyte and a few tens of thousands of values).
-var DefaultLimits = Limits{MaxDocumentBytes: 8 << 20, MaxNodes: 1_000_000, MaxDepth: 256}
+// megabyte and a few tens of thousands of values). Files and rendered
+// charts may hold many documents: the largest real ones (the CRDs of a
+// whole operator bundle, a rendered kube-prometheus-stack) are a few
+// megabytes, so 64 MiB leaves room and still bounds memory. A chart that
+// renders for 30 seconds is looping: real ones take well under one.
+var DefaultLimits = Limits{
+	MaxDocumentBytes: 8 << 20, MaxNodes: 1_000_000, MaxDepth: 256,
+	MaxFileBytes: 64 << 20, RenderTimeout: 30 * time.Second, MaxRenderBytes: 64 << 20,
+}
 
 // nodeError is an error at a node of the document being converted.
 type nodeError struct {

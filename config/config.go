@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -41,17 +41,29 @@ type Config struct {
 	Limits    Limits
 }
 
-// Limits bound what a run may cost.
+// Limits bound what a run may cost: what input may take to read and render,
+// and what a policy may take to evaluate.
 type Limits struct {
-	PolicyTimeout  *Duration
-	PolicyTimeouts *Count
-	PolicyBudget   *Duration
+	MaxFileSize       *Size
+	HelmRenderTimeout *Duration
+	HelmRenderSize    *Size
+	PolicyTimeout     *Duration
+	PolicyTimeouts    *Count
+	PolicyBudget      *Duration
 }
 
 // Count is a whole number of at least 1 at its position.
 type Count struct {
 	Value int
 	Pos   analyzer.Position
+}
+
+// Size is a number of bytes and the text it was written as.
+type Size struct {
+	Bytes int64
+	Text  string
+	Pos   analyzer.Position
+	tag   string
 }
 
 // Settings are the values rules read.
@@ -148,9 +160,12 @@ func (h *Helm) Options() analyzer.HelmOptions {
 
 // Load reads and parses a configuration file. A file that is empty or holds
 // only comments is an empty configuration. Every problem is reported, each
-// at its position, as Errors; a file that cannot be read is a plain error.
+// at its position, as Errors; a file that cannot be read (or is not a
+// regular file, or is larger than the default file size limit: the
+// configuration sets the limit for the files read after it) is a plain
+// error.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := analyzer.ReadFile(path, analyzer.DefaultLimits.MaxFileBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -455,6 +470,12 @@ func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 		c.Limits.PolicyTimeouts = d.count(v, name)
 	case "limits.policyBudget":
 		c.Limits.PolicyBudget = d.duration(v, name)
+	case "limits.maxFileSize":
+		c.Limits.MaxFileSize = d.size(v, name)
+	case "limits.helmRenderTimeout":
+		c.Limits.HelmRenderTimeout = d.duration(v, name)
+	case "limits.helmRenderSize":
+		c.Limits.HelmRenderSize = d.size(v, name)
 	default:
 		panic("config: key " + name + " is in the table but not decoded")
 	}
@@ -602,6 +623,20 @@ func (d *decoder) count(v *yaml.Node, name string) *Count {
 	return &Count{Value: n, Pos: d.pos(v)}
 }
 
+// size is a number of bytes, written plain or as a Kubernetes quantity.
+func (d *decoder) size(v *yaml.Node, name string) *Size {
+	if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!str" && v.ShortTag() != "!!int") {
+		d.errorf(v, "%s must be %s, got %s", name, kindSize.noun(), describe(v))
+		return nil
+	}
+	n, err := ParseSize(v.Value)
+	if err != nil {
+		d.errorf(v, "%s: %v", name, err)
+		return nil
+	}
+	return &Size{Bytes: n, Text: v.Value, Pos: d.pos(v), tag: v.ShortTag()}
+}
+
 func (d *decoder) keyValues(v *yaml.Node, name string) []KeyValue {
 	if v.Kind != yaml.MappingNode {
 		d.errorf(v, "%s must be %s, got %s", name, kindScalarMap.noun(), describe(v))
@@ -639,5 +674,19 @@ func (s Settings) Apply(to *analyzer.Settings) {
 		for _, a := range s.AllowedAudiences {
 			to.AllowedAudiences = append(to.AllowedAudiences, a.Value)
 		}
+	}
+}
+
+// Apply sets the limits the file gives on a loader's limits, leaving the
+// rest as they are.
+func (l Limits) Apply(to *analyzer.Limits) {
+	if l.MaxFileSize != nil {
+		to.MaxFileBytes = l.MaxFileSize.Bytes
+	}
+	if l.HelmRenderTimeout != nil {
+		to.RenderTimeout = time.Duration(l.HelmRenderTimeout.Seconds) * time.Second
+	}
+	if l.HelmRenderSize != nil {
+		to.MaxRenderBytes = l.HelmRenderSize.Bytes
 	}
 }

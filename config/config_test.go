@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -75,6 +76,13 @@ func TestLoadErrors(t *testing.T) {
 		{"duration under a second", "settings: {maxTokenExpiration: 10ms}\n", []want{{1, 32, `invalid duration "10ms"`}}},
 		{"duration not a duration", "settings: {maxTokenExpiration: soon}\n", []want{{1, 32, `invalid duration "soon"`}}},
 		{"duration as a list", "settings: {maxTokenExpiration: [1]}\n", []want{{1, 32, "must be seconds (86400) or a duration (24h), got a list"}}},
+		{"size not a size", "limits: {maxFileSize: big}\n", []want{{1, 23, `limits.maxFileSize: invalid size "big": give bytes (67108864) or a quantity (64Mi)`}}},
+		{"size of no bytes", "limits: {helmRenderSize: 0}\n", []want{{1, 26, `invalid size "0"`}}},
+		{"size in fractions of a byte", "limits: {maxFileSize: 0.5}\n", []want{{1, 23, "must be bytes (67108864) or a quantity (64Mi), got a number"}}},
+		{"size in millibytes", "limits: {maxFileSize: 100m}\n", []want{{1, 23, `invalid size "100m"`}}},
+		{"size as a list", "limits: {maxFileSize: [1]}\n", []want{{1, 23, "must be bytes (67108864) or a quantity (64Mi), got a list"}}},
+		{"render timeout under a second", "limits: {helmRenderTimeout: 500ms}\n", []want{{1, 29, `invalid duration "500ms"`}}},
+		{"limits key at the wrong level", "maxFileSize: 1Mi\n", []want{{1, 1, "it belongs in limits"}}},
 		{"duplicate key", "failOn: error\nfailOn: note\n", []want{{2, 1, `duplicate key "failOn" (first at line 1)`}}},
 		{"duplicate nested key", "helm:\n  set: {a: 1, a: 2}\n", []want{{2, 15, `duplicate key "a"`}}},
 		{"invalid glob", "exclude: ['[x']\n", []want{{1, 11, `invalid glob "[x"`}}},
@@ -154,6 +162,9 @@ limits:
   policyTimeout: 5
   policyTimeouts: 0x10
   policyBudget: 5m
+  maxFileSize: 16Mi
+  helmRenderTimeout: 90
+  helmRenderSize: 1.5Gi
 `
 	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -194,6 +205,24 @@ limits:
 	if strings.Join(o.Set, " ") != "image.tag=1.2 replicas=3 debug=false" || strings.Join(o.SetString, " ") != "a=b" ||
 		o.ValueFiles[0] != filepath.Join(dir, "values-prod.yaml") || o.ReleaseName != "web" || o.KubeVersion != "1.31" {
 		t.Errorf("helm options: %+v", o)
+	}
+	lim := analyzer.Limits{MaxDepth: 7}
+	c.Limits.Apply(&lim)
+	if lim != (analyzer.Limits{MaxDepth: 7, MaxFileBytes: 16 << 20, RenderTimeout: 90 * time.Second, MaxRenderBytes: 3 << 29}) || c.Limits.MaxFileSize.Pos.Line != 24 {
+		t.Errorf("limits: %+v, at %v", lim, c.Limits.MaxFileSize.Pos)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"1": 1, "67108864": 64 << 20, "64Mi": 64 << 20, "1Gi": 1 << 30, "1.5Ki": 1536, "10M": 10_000_000, "1e6": 1_000_000} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1Mi", "1.5", "64MB", "lots", "100Ei"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
+		}
 	}
 }
 
@@ -427,7 +456,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := string(c.Marshal())
-	for _, s := range []string{"- policies/\n", "maxTokenExpiration: 2h\n", "replicas: 3\n", `image.tag: "1.2"`, `kubeVersion: "1.31"`} {
+	for _, s := range []string{"- policies/\n", "maxTokenExpiration: 2h\n", "replicas: 3\n", `image.tag: "1.2"`, `kubeVersion: "1.31"`, "maxFileSize: 16Mi\n", "helmRenderTimeout: 1m\n"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("Marshal lost %q (values and paths as written):\n%s", s, out)
 		}

@@ -16,6 +16,7 @@ const (
 	kindString                  // a string
 	kindScalarMap               // key -> string, number or boolean, kept as written
 	kindCount                   // a whole number, at least 1
+	kindSize                    // bytes or a Kubernetes quantity (64Mi), at least 1
 )
 
 // noun names a kind in messages and in the README.
@@ -43,6 +44,8 @@ func (k kind) noun() string {
 		return "a mapping of keys to strings, numbers or booleans"
 	case kindCount:
 		return "a whole number, at least 1"
+	case kindSize:
+		return "bytes (67108864) or a quantity (64Mi)"
 	}
 	return "a value"
 }
@@ -175,7 +178,7 @@ var keys = []key{
 	},
 	{
 		name: "limits", kind: kindObject,
-		doc: "Limits on what one run may cost, so that a hostile pull request cannot make it hang or run for hours. A run that reaches one reports it as an error (exit code 2) and still writes its report.",
+		doc: "Limits on what one run may cost, so that a hostile pull request cannot make it hang, exhaust memory or run for hours: a file or chart beyond one is an input error on that file, a policy beyond one is stopped with one error; either way the exit code is 2, the rest of the run goes on and its report is written.",
 		children: []key{
 			{
 				name: "policyTimeout", kind: kindDuration,
@@ -197,6 +200,27 @@ var keys = []key{
 				def:     "1m",
 				defText: "1m",
 				example: "5m",
+			},
+			{
+				name: "maxFileSize", kind: kindSize,
+				doc:     "Largest file read: a manifest, standard input, a Helm values file or a packaged chart (`.tgz`). Policy files and the configuration file are read within the default. Only regular files are read: a named pipe, a device or a socket is an input error, named or found while walking.",
+				def:     "64Mi",
+				defText: "64Mi",
+				example: "16Mi",
+			},
+			{
+				name: "helmRenderTimeout", kind: kindDuration,
+				doc:     "Longest time a Helm chart may take to render: whole seconds (30) or a Go duration (1m), at least 1s. A chart renders in a child process of tokenlint, stopped at this limit.",
+				def:     "30s",
+				defText: "30s",
+				example: "2m",
+			},
+			{
+				name: "helmRenderSize", kind: kindSize,
+				doc:     "Largest manifest stream a Helm chart may render to. It also bounds the memory of the rendering process, to 256Mi plus 8 times this size.",
+				def:     "64Mi",
+				defText: "64Mi",
+				example: "128Mi",
 			},
 		},
 	},

@@ -107,6 +107,14 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		if c.Helm.KubeVersion != nil {
 			return str(c.Helm.KubeVersion.Value)
 		}
+	case "limits.maxFileSize":
+		return c.Limits.MaxFileSize.node()
+	case "limits.helmRenderTimeout":
+		if d := c.Limits.HelmRenderTimeout; d != nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(d.tag, "!!str"), Value: d.Text}
+		}
+	case "limits.helmRenderSize":
+		return c.Limits.HelmRenderSize.node()
 	default:
 		panic("config: key " + name + " is in the table but not encoded")
 	}
@@ -154,4 +162,12 @@ func keyValues(kvs []KeyValue) *yaml.Node {
 		m.Content = append(m.Content, str(kv.Key), &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(kv.tag, "!!str"), Value: kv.Value})
 	}
 	return m
+}
+
+// node is the size as written, nil when absent.
+func (s *Size) node() *yaml.Node {
+	if s == nil {
+		return nil
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: cmp.Or(s.tag, "!!str"), Value: s.Text}
 }

@@ -17,6 +17,11 @@ const rulePattern = `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`
 // or a Go duration.
 const durationPattern = `^([0-9]+|[+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+)$`
 
+// sizePattern admits what ParseSize reads as a string: a Kubernetes
+// quantity in whole bytes (fractions that make whole bytes, such as 1.5Ki,
+// pass the pattern too).
+const sizePattern = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$`
+
 // Schema is a JSON Schema (draft-07) of the file, for editors: it validates
 // the file and completes its keys and the given rules' names. Rules it does
 // not list still validate if they look like rule names, since policies add
@@ -103,6 +108,11 @@ func keySchema(k key, sevProps map[string]any) map[string]any {
 		s = str
 	case kindCount:
 		s = map[string]any{"type": "integer", "minimum": 1}
+	case kindSize:
+		s = map[string]any{"oneOf": []any{
+			map[string]any{"type": "integer", "minimum": 1},
+			map[string]any{"type": "string", "pattern": sizePattern},
+		}}
 	case kindScalarMap:
 		s = map[string]any{
 			"type":                 "object",

@@ -146,7 +146,7 @@ func parseAll(paths []string, withTests bool) ([]*module, error) {
 		return nil, err
 	}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
+		src, err := analyzer.ReadFile(f, 0) // regular files only, within the default size limit
 		if err != nil {
 			errs.add(err)
 			continue

@@ -223,8 +223,11 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 		abs, err := filepath.Abs(p)
 		return err == nil && abs == configFile
 	}
+	eff.Limits = cfg.Limits
+	limits := analyzer.DefaultLimits
+	cfg.Limits.Apply(&limits)
 	rc.excluded = cfg.Excluded
-	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, RequireObjects: true, Exclude: func(p string) bool {
+	rc.loader = &analyzer.Loader{Namespace: namespace, Stdin: s.In, Helm: helm, Limits: limits, RequireObjects: true, Exclude: func(p string) bool {
 		return isConfig(p) || cfg.Excluded(p)
 	}}
 	ctx := *rc.loader

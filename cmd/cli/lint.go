@@ -38,6 +38,7 @@ type lintOptions struct {
 	stdinFilename      string
 	color              string
 	helm               analyzer.HelmOptions
+	helmLog            bool
 
 	// changed reports whether a flag was given, so that a flag overrides
 	// the configuration file only when it is.
@@ -85,9 +86,10 @@ func newLintCommand(s Streams) *cobra.Command {
 		Use:   "lint [PATH ...]",
 		Short: "Lint manifests: files, directories (recursively) or - for standard input",
 		Long: "Lint Kubernetes manifests. A PATH is a file, a directory (walked recursively for *.yaml, *.yml and\n" +
-			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered in-process like\n" +
-			"`helm template`, with no cluster and no network) or - for standard input; no PATH means the current\n" +
-			"directory. A file inside a chart (a template, values.yaml, Chart.yaml) means that chart.\n\n" +
+			"*.json), a Helm chart (a directory holding Chart.yaml, or a packaged .tgz; rendered like `helm\n" +
+			"template`, with no cluster and no network, in a child process within the limits: configuration\n" +
+			"key limits) or - for standard input; no PATH means the current directory. A file inside a chart (a\n" +
+			"template, values.yaml, Chart.yaml) means that chart. Only regular files are read.\n\n" +
 			"The configuration is .tokenlint.yaml (or .tokenlint.yml) in the working directory or its parents, up\n" +
 			"to the repository root, or --config FILE; flags override it.\n\n" +
 			"Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 a usage error, a\n" +
@@ -110,6 +112,7 @@ func newLintCommand(s Streams) *cobra.Command {
 	f.StringVar(&o.newFromRev, "new-from-rev", "", "report only findings on lines or in objects changed since this git revision")
 	f.StringVar(&o.color, "color", "auto", "colour the text report: auto (on a terminal, or with FORCE_COLOR; never with NO_COLOR), always or never")
 	f.StringVar(&o.stdinFilename, "stdin-filename", "", "report standard input (-) under this file name, in every format (the file need not exist)")
+	f.BoolVar(&o.helmLog, "helm-log", false, "Helm charts: show Helm's own log lines (its warnings and notices) on standard error")
 	_ = cmd.RegisterFlagCompletionFunc("format", completeFormat)
 	_ = cmd.RegisterFlagCompletionFunc("color", cobra.FixedCompletions(colorModes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -149,6 +152,10 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	run, err := resolve(s, o, workdir)
 	if err != nil {
 		return err
+	}
+	if o.helmLog {
+		run.loader.Helm.Log = s.Err
+		run.contextLoader.Helm.Log = s.Err
 	}
 	if o.writeBaseline != "" && o.newFromRev != "" {
 		return usageError("--write-baseline and --new-from-rev cannot be used together: the baseline would hold only the findings on changed lines")
