@@ -409,7 +409,10 @@ func TestLocatingFieldErrorsCostsAFewDecodes(t *testing.T) {
 			base := allocated(load(tt.good))
 			cost := allocated(load(tt.bad))
 			t.Logf("loading allocates %d bytes, %d with the errors (%.1f×)", base, cost, float64(cost)/float64(base))
-			if cost > 5*base {
+			// A few decodes: under 4× here, about 6× under the race
+			// detector, which allocates more; the quadratic search this
+			// replaced cost tens of times the load on these shapes.
+			if cost > 8*base {
 				t.Errorf("locating the errors allocates %d bytes, %.1f times the %d of loading the object without them", cost, float64(cost)/float64(base), base)
 			}
 		})
