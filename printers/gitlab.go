@@ -136,7 +136,7 @@ func gitlabBody(r *analyzer.Rule) string {
 		b.WriteString("\n\n" + printable.Line(r.Remediation))
 	}
 	if uri := ruleHelpURI(r); uri != "" {
-		fmt.Fprintf(&b, "\n\n[Documentation](%s)", uri)
+		fmt.Fprintf(&b, "\n\n[Documentation](%s)", printable.Line(uri))
 	}
 	return b.String()
 }
