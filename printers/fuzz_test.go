@@ -366,6 +366,7 @@ func FuzzGitLab(f *testing.F) {
 		for i, is := range issues {
 			checkShown(t, fmt.Sprintf("issue %d's description", i), is.Description)
 			checkShown(t, fmt.Sprintf("issue %d's body", i), is.Content.Body)
+			checkShown(t, fmt.Sprintf("issue %d's check name", i), is.CheckName)
 			if strings.Contains(is.Description, "\n") || !strings.HasPrefix(is.Description, printable.Line(counted[i].Message)) {
 				t.Fatalf("issue %d: description %q, want one line starting with %q", i, is.Description, printable.Line(counted[i].Message))
 			}

@@ -96,10 +96,11 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 		}
 		// GitLab drops the rest of the report at an issue with an empty
 		// description or path: a policy may report an empty message.
-		description := cmp.Or(printable.Line(findingMessage(f, pl)), f.Rule.ID+" "+f.Rule.Slug)
+		check := printable.Line(f.Rule.ID + " " + f.Rule.Slug)
+		description := cmp.Or(printable.Line(findingMessage(f, pl)), check)
 		issues = append(issues, gitlabIssue{
 			Type:        "issue",
-			CheckName:   f.Rule.ID + " " + f.Rule.Slug,
+			CheckName:   check,
 			Description: description,
 			Content:     gitlabContent{Body: gitlabBody(f.Rule)},
 			Categories:  []string{category},
