@@ -397,8 +397,10 @@ func FuzzJUnit(f *testing.F) {
 		// Every finding is one line of its case's text, escaped.
 		lines := 0
 		for _, s := range d.Suites {
+			checkShown(t, "a suite's name", s.Name)
 			for _, c := range s.Cases {
 				checkShown(t, "a case's name", c.Name)
+				checkShown(t, "a case's classname", c.Classname)
 				for _, p := range append(append(c.Failure, c.Error...), c.Skipped...) {
 					checkShown(t, "a case's message", p.Message)
 					checkShown(t, "a case's text", p.Text)
