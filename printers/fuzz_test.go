@@ -366,6 +366,7 @@ func FuzzGitLab(f *testing.F) {
 		for i, is := range issues {
 			checkShown(t, fmt.Sprintf("issue %d's description", i), is.Description)
 			checkShown(t, fmt.Sprintf("issue %d's body", i), is.Content.Body)
+			checkShown(t, fmt.Sprintf("issue %d's check name", i), is.CheckName)
 			if strings.Contains(is.Description, "\n") || !strings.HasPrefix(is.Description, printable.Line(counted[i].Message)) {
 				t.Fatalf("issue %d: description %q, want one line starting with %q", i, is.Description, printable.Line(counted[i].Message))
 			}
@@ -396,8 +397,10 @@ func FuzzJUnit(f *testing.F) {
 		// Every finding is one line of its case's text, escaped.
 		lines := 0
 		for _, s := range d.Suites {
+			checkShown(t, "a suite's name", s.Name)
 			for _, c := range s.Cases {
 				checkShown(t, "a case's name", c.Name)
+				checkShown(t, "a case's classname", c.Classname)
 				for _, p := range append(append(c.Failure, c.Error...), c.Skipped...) {
 					checkShown(t, "a case's message", p.Message)
 					checkShown(t, "a case's text", p.Text)

@@ -96,10 +96,11 @@ func (p *GitLab) Print(w io.Writer, rep *analyzer.Report) error {
 		}
 		// GitLab drops the rest of the report at an issue with an empty
 		// description or path: a policy may report an empty message.
-		description := cmp.Or(printable.Line(findingMessage(f, pl)), f.Rule.ID+" "+f.Rule.Slug)
+		check := printable.Line(f.Rule.ID + " " + f.Rule.Slug)
+		description := cmp.Or(printable.Line(findingMessage(f, pl)), check)
 		issues = append(issues, gitlabIssue{
 			Type:        "issue",
-			CheckName:   f.Rule.ID + " " + f.Rule.Slug,
+			CheckName:   check,
 			Description: description,
 			Content:     gitlabContent{Body: gitlabBody(f.Rule)},
 			Categories:  []string{category},
@@ -136,7 +137,7 @@ func gitlabBody(r *analyzer.Rule) string {
 		b.WriteString("\n\n" + printable.Line(r.Remediation))
 	}
 	if uri := ruleHelpURI(r); uri != "" {
-		fmt.Fprintf(&b, "\n\n[Documentation](%s)", uri)
+		fmt.Fprintf(&b, "\n\n[Documentation](%s)", printable.Line(uri))
 	}
 	return b.String()
 }

@@ -120,8 +120,8 @@ func (p *JUnit) Print(w io.Writer, rep *analyzer.Report) error {
 
 	out := junitSuites{Name: "tokenlint"}
 	for _, k := range keys {
-		if n := len(out.Suites); n == 0 || out.Suites[n-1].Name != k.rule.ID+" "+k.rule.Slug {
-			out.Suites = append(out.Suites, junitSuite{Name: k.rule.ID + " " + k.rule.Slug})
+		if name := printable.Line(k.rule.ID + " " + k.rule.Slug); len(out.Suites) == 0 || out.Suites[len(out.Suites)-1].Name != name {
+			out.Suites = append(out.Suites, junitSuite{Name: name})
 		}
 		s := &out.Suites[len(out.Suites)-1]
 		c := p.testCase(k, byKey[k])
@@ -166,7 +166,7 @@ func (p *JUnit) testCase(k junitKey, fs []analyzer.Finding) junitCase {
 	if ref := k.obj.String(); ref != "" {
 		name = ref + " (" + name + ")"
 	}
-	c := junitCase{Name: printable.Line(name), Classname: "tokenlint." + k.rule.ID, Time: "0"}
+	c := junitCase{Name: printable.Line(name), Classname: "tokenlint." + printable.Line(k.rule.ID), Time: "0"}
 
 	var counted, suppressed []analyzer.Finding
 	for _, f := range fs {
