@@ -76,11 +76,14 @@ var InvalidManifest = &Rule{
 	Severity: SeverityError,
 	Description: "A document that is not valid YAML or JSON, or a Kubernetes object whose fields have the wrong " +
 		"types, is rejected by `kubectl` and the API server, and tokenlint cannot check it as intended. The finding " +
-		"points at the line the parser names. Quoted scalars are not coerced: `containerPort: \"8080\"` is a string, " +
+		"points at the offending token's line and column (an invalid UTF-8 byte or a control character at its own " +
+		"line). Quoted scalars are not coerced: `containerPort: \"8080\"` is a string, " +
 		"not a number. A field that a rule owns is reported by that rule instead, such as " +
 		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything). A path that " +
 		"cannot be read, and standard input, a directory or a chart that holds no Kubernetes object (so that a gate " +
-		"pointed at the wrong place checks nothing), are reported too, at the path.",
+		"pointed at the wrong place checks nothing), are reported too, at the path, as is a file that is not a " +
+		"regular file or is larger than `limits.maxFileSize`, and a Helm chart that does not render within " +
+		"`limits.helmRenderTimeout` and `limits.helmRenderSize`.",
 	Remediation: "Fix the syntax or give the field a value of the type Kubernetes expects.",
 	Example: `apiVersion: v1
 kind: Pod
