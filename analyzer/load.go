@@ -324,25 +324,13 @@ func absPath(name string) string {
 
 // limits are the loader's limits, each one left zero taking its default.
 func (l *Loader) limits() Limits {
-	lim := l.Limits
-	if lim.MaxDocumentBytes <= 0 {
-		lim.MaxDocumentBytes = DefaultLimits.MaxDocumentBytes
-	}
-	if lim.MaxNodes <= 0 {
-		lim.MaxNodes = DefaultLimits.MaxNodes
-	}
-	if lim.MaxDepth <= 0 {
-		lim.MaxDepth = DefaultLimits.MaxDepth
-	}
-	if lim.MaxFileBytes <= 0 {
-		lim.MaxFileBytes = DefaultLimits.MaxFileBytes
-	}
-	if lim.RenderTimeout <= 0 {
-		lim.RenderTimeout = DefaultLimits.RenderTimeout
-	}
-	if lim.MaxRenderBytes <= 0 {
-		lim.MaxRenderBytes = DefaultLimits.MaxRenderBytes
-	}
+	lim, def := l.Limits, DefaultLimits
+	lim.MaxDocumentBytes = positiveOr(lim.MaxDocumentBytes, def.MaxDocumentBytes)
+	lim.MaxNodes = positiveOr(lim.MaxNodes, def.MaxNodes)
+	lim.MaxDepth = positiveOr(lim.MaxDepth, def.MaxDepth)
+	lim.MaxFileBytes = positiveOr(lim.MaxFileBytes, def.MaxFileBytes)
+	lim.RenderTimeout = positiveOr(lim.RenderTimeout, def.RenderTimeout)
+	lim.MaxRenderBytes = positiveOr(lim.MaxRenderBytes, def.MaxRenderBytes)
 	return lim
 }
 

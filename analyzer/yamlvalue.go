@@ -44,6 +44,14 @@ var DefaultLimits = Limits{
 	MaxFileBytes: 64 << 20, RenderTimeout: 30 * time.Second, MaxRenderBytes: 64 << 20,
 }
 
+// positiveOr is v, or def when v is zero or negative (a limit left unset).
+func positiveOr[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 // nodeError is an error at a node of the document being converted.
 type nodeError struct {
 	line, column int

@@ -69,16 +69,18 @@ var DefaultLimits = Limits{Timeout: 2 * time.Second, Timeouts: 3, Budget: time.M
 
 // orDefault fills in the limits left zero.
 func (l Limits) orDefault() Limits {
-	if l.Timeout <= 0 {
-		l.Timeout = DefaultLimits.Timeout
-	}
-	if l.Timeouts <= 0 {
-		l.Timeouts = DefaultLimits.Timeouts
-	}
-	if l.Budget <= 0 {
-		l.Budget = DefaultLimits.Budget
-	}
+	l.Timeout = positiveOr(l.Timeout, DefaultLimits.Timeout)
+	l.Timeouts = positiveOr(l.Timeouts, DefaultLimits.Timeouts)
+	l.Budget = positiveOr(l.Budget, DefaultLimits.Budget)
 	return l
+}
+
+// positiveOr is v, or def when v is zero or negative (a limit left unset).
+func positiveOr[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // module is one parsed .rego file.
