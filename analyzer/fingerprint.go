@@ -30,10 +30,16 @@ func fingerprint(findings []Finding, root string) {
 	rel := map[string]string{}
 	for i := range findings {
 		f := &findings[i]
-		file, ok := rel[f.Position.File]
+		// A placed finding keeps the fingerprint of its generated
+		// position: placing findings on templates changes no alert.
+		name := f.Position.File
+		if f.Generated != nil {
+			name = f.Generated.File
+		}
+		file, ok := rel[name]
 		if !ok {
-			file = relativeTo(root, f.Position.File)
-			rel[f.Position.File] = file
+			file = relativeTo(root, name)
+			rel[name] = file
 		}
 		detail := f.Detail
 		if f.Rule.Origin != "" { // a Rego policy

@@ -34,6 +34,9 @@ type Object struct {
 	// Context is set for objects loaded only to resolve references
 	// (--context): rules do not check them and nothing is reported on them.
 	Context bool
+	// Placer, when set, places findings on the files the object was
+	// generated from (see Placer).
+	Placer Placer
 
 	podSpec    *PodSpec
 	node       *yaml.Node

@@ -71,8 +71,33 @@ type Finding struct {
 	// Fingerprint identifies the finding across runs while lines move
 	// (see Fingerprint).
 	Fingerprint string
+	// Generated is where the finding is in the stream its object was read
+	// from, when that stream was generated (a rendered Helm chart, a
+	// kustomize build) and the object's Placer placed Position where the
+	// text was written; nil otherwise.
+	Generated *Position
+	// Related are other places the finding concerns (see Related).
+	Related []Related
 
 	obj *Object
+}
+
+// Related is another place a finding concerns, and what it is: the values
+// key that set a value, the template that included a helper, the overlay
+// that built an object, the position in the generated stream.
+type Related struct {
+	Position Position `json:"position"`
+	Message  string   `json:"message"`
+}
+
+// A Placer says where a person wrote the fields of an object generated from
+// other files (rendered from a Helm chart, built by kustomize). The loader
+// sets one on such objects; every finding on the object goes through it.
+type Placer interface {
+	// Place is where the field at path, found at pos in the generated
+	// stream, was written, and the places related to it. ok is false when
+	// it cannot say: the finding then stays at pos.
+	Place(path string, pos Position) (at Position, related []Related, ok bool)
 }
 
 // Pass is what a rule sees of one object. Rules report; they never print,
@@ -109,7 +134,13 @@ func (p *Pass) Fail(format string, args ...any) {
 
 func newFinding(r *Rule, o *Object, path, msg string) Finding {
 	pos, _ := o.Locate(path)
-	return Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: canonicalPath(path), obj: o}
+	f := Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: canonicalPath(path), obj: o}
+	if o.Placer != nil {
+		if at, related, ok := o.Placer.Place(f.Path, pos); ok {
+			f.Generated, f.Position, f.Related = &pos, at, related
+		}
+	}
+	return f
 }
 
 // Report is the result of a run.
