@@ -16,13 +16,18 @@ FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
 # fuzz: how long each fuzz target runs
 FUZZTIME ?= 1m
 
-.PHONY: build test lint fuzz bench bench-printers release-snapshot clean
+.PHONY: build test race lint fuzz bench bench-printers release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
 
 test:
 	$(GO) test ./...
+
+# race runs the tests under the race detector (it needs cgo and a C
+# compiler): loading, checking and policy evaluation run on all CPUs.
+race:
+	CGO_ENABLED=1 $(GO) test -race ./...
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above are not formatted"; exit 1; }
