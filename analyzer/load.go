@@ -53,6 +53,9 @@ type Input struct {
 	// walking, is read once; linted those that are not context.
 	loaded map[string]bool
 	linted map[string]bool
+	// scanned holds the absolute names of the files kustomizations read
+	// whose suppression comments are in Directives.
+	scanned map[string]bool
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -148,9 +151,30 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			read[k] = l.read(srcs[k].src)
 		}
 	})
+	used, usedDirs := map[string]bool{}, map[string]bool{}
+	for k, s := range srcs {
+		if kr := read[k].kustomize; kr != nil {
+			kr.uses(absPath(s.src.name), used, usedDirs)
+		}
+	}
 	var chunkPath []int // the path each chunk came from
 	for k, s := range srcs {
 		i, src := s.path, s.src
+		// Files and kustomizations that a kustomization of the run uses
+		// are linted through it only.
+		if abs := absPath(src.name); !src.stdin && (src.kustomize && usedDirs[abs] || !src.kustomize && !src.chart && used[abs]) {
+			yield[i].again++
+			continue
+		}
+		if kr := read[k].kustomize; kr != nil {
+			l.addKustomization(in, target, kr, src, context, &chunks, &chunkPath, i)
+			if kr.problem != nil {
+				yield[i].problems++
+			} else {
+				yield[i].files++
+			}
+			continue
+		}
 		if src.stdin {
 			target.Stdin = src.name
 		}
@@ -223,8 +247,9 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 }
 
 type readResult struct {
-	data []byte
-	err  error
+	data      []byte
+	err       error
+	kustomize *kustomizeResult
 }
 
 // read reads a file or standard input, or renders a chart.
@@ -233,6 +258,9 @@ func (l *Loader) read(src input) readResult {
 	switch {
 	case src.chart:
 		r.data, r.err = l.renderChart(src.name)
+	case src.kustomize:
+		r.kustomize = l.buildKustomization(src.name)
+		r.data = r.kustomize.stream
 	case src.stdin:
 		r.data, r.err = l.readStdin()
 	default:
@@ -299,6 +327,8 @@ func (l *Loader) yieldsNothing(p string, files int) (Problem, bool) {
 			return Problem{}, false
 		case isChartDir(p):
 			msg = "the chart renders no Kubernetes object, so nothing was checked"
+		case isKustomizationDir(p) && files == 1:
+			msg = "the kustomization builds no Kubernetes object, so nothing was checked"
 		case files == 0:
 			msg = "the directory holds no *.yaml, *.yml or *.json file, so nothing was checked"
 		case files == 1:
@@ -351,10 +381,11 @@ func (l *Loader) stdinName() string {
 	return StdinName
 }
 
-// input is a file to read, standard input, or a chart to render.
+// input is a file to read, standard input, a chart to render or a
+// kustomization to build.
 type input struct {
-	name         string
-	chart, stdin bool
+	name                    string
+	chart, stdin, kustomize bool
 }
 
 // expand turns the paths into the list of files to read and charts to render,
@@ -397,9 +428,22 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 			}
 			continue
 		}
+		if !info.IsDir() || !isKustomizationDir(p) {
+			// A file or directory of a kustomization means it.
+			if k, ok := kustomizationOf(p, info.IsDir()); ok {
+				if l.Exclude == nil || !l.Exclude(k) {
+					add(input{name: k, kustomize: true})
+				}
+				continue
+			}
+		}
 		if !info.IsDir() {
 			add(input{name: p, chart: isPackagedChart(p)})
 			continue
+		}
+		if isKustomizationDir(p) {
+			// Built, and walked on for the kustomizations beneath it.
+			add(input{name: p, kustomize: true})
 		}
 		root := p
 		if link, err := os.Lstat(p); err == nil && link.Mode()&fs.ModeSymlink != 0 {
@@ -428,6 +472,9 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 					add(input{name: path, chart: true})
 					return filepath.SkipDir
 				}
+				if path != root && isKustomizationDir(path) {
+					add(input{name: path, kustomize: true})
+				}
 				return nil
 			}
 			switch strings.ToLower(filepath.Ext(path)) {
@@ -448,6 +495,8 @@ type chunk struct {
 	lineOffset int // lines of the file before the chunk
 	source     string
 	json       bool
+	// place, when set, gives the object of the chunk its Placer.
+	place func(*Object) Placer
 }
 
 type chunkResult struct {
@@ -761,6 +810,9 @@ func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
 		if o.Namespace == "" {
 			o.Namespace = "default"
 		}
+	}
+	if c.place != nil {
+		o.Placer = c.place(o)
 	}
 	o.typeObject()
 	r.objects = append(r.objects, o)
