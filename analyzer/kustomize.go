@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/konfig"
@@ -98,10 +99,8 @@ type kustomizeResult struct {
 	// placers place the findings of each document of stream, in order.
 	placers []*kustomizePlacer
 	// files are the absolute names of the files the build read, with their
-	// text, and dirs the absolute names of the kustomization directories it
-	// built (its own included).
+	// text (kustomization files among them).
 	files   map[string][]byte
-	dirs    map[string]bool
 	absRoot string
 	// problem is why the build failed, when it did.
 	problem *Problem
@@ -135,6 +134,8 @@ func (l *Loader) buildKustomization(dir string) (res *kustomizeResult) {
 		budget:     max(lim.MaxRenderBytes, lim.MaxFileBytes),
 		maxBudget:  max(lim.MaxRenderBytes, lim.MaxFileBytes),
 		reads:      kustomizeMaxReads,
+		deadline:   time.Now().Add(lim.RenderTimeout),
+		timeout:    lim.RenderTimeout,
 		files:      map[string][]byte{},
 	}
 	res.files, res.absRoot = kfs.files, absDir
@@ -145,7 +146,11 @@ func (l *Loader) buildKustomization(dir string) (res *kustomizeResult) {
 			res = fail(Position{File: kfile, Line: 1, Column: 1}, fmt.Sprintf("cannot build kustomization: kustomize failed: %v", r))
 		}
 	}()
-	opts := krusty.MakeDefaultOptions() // as kubectl kustomize: root-only, no plugins
+	// As `kustomize build` and `kubectl kustomize` without flags: files
+	// from each kustomization's root only, no plugins, the legacy order
+	// unless the kustomization sets sortOptions.
+	opts := krusty.MakeDefaultOptions()
+	opts.Reorder = krusty.ReorderOptionUnspecified
 	opts.PluginConfig = types.DisabledPluginConfig()
 	opts.PluginConfig.HelmConfig.Enabled = false
 	m, err := krusty.MakeKustomizer(opts).Run(kfs, absDir)
@@ -154,12 +159,6 @@ func (l *Loader) buildKustomization(dir string) (res *kustomizeResult) {
 	}
 	if err != nil {
 		return fail(buildErrorPosition(kfile, kfs.files, err), "cannot build kustomization: "+kustomizeMessage(err))
-	}
-	res.dirs = map[string]bool{absDir: true}
-	for name := range kfs.files {
-		if slices.Contains(kustomizationNames, filepath.Base(name)) {
-			res.dirs[filepath.Dir(name)] = true
-		}
 	}
 	build := &kustomizeBuild{root: dir, absRoot: absDir, kfile: kfile, files: kfs.files, kustomizations: map[string]*kustomizationDoc{}}
 	var out bytes.Buffer
@@ -245,9 +244,13 @@ type kustomizeFS struct {
 	root, named string
 	limit       int64
 	budget      int64
-	maxBudget   int64
-	reads       int
-	files       map[string][]byte
+	// The build stops at the first read after the deadline: kustomize's
+	// work between two reads is bounded by what it has read.
+	deadline  time.Time
+	timeout   time.Duration
+	maxBudget int64
+	reads     int
+	files     map[string][]byte
 	// refused is the problem that stopped the build, when this file
 	// system refused a file.
 	refused *Problem
@@ -284,6 +287,9 @@ func (k *kustomizeFS) ReadFile(path string) ([]byte, error) {
 	// paths is read, and built, once for each.
 	if k.reads--; k.reads < 0 {
 		return nil, k.refuse(Position{File: k.display(kfile), Line: 1, Column: 1}, fmt.Sprintf("cannot build kustomization: it reads more than %d files: are its bases shared along many paths?", kustomizeMaxReads))
+	}
+	if time.Now().After(k.deadline) {
+		return nil, k.refuse(Position{File: k.display(kfile), Line: 1, Column: 1}, fmt.Sprintf("cannot build kustomization: building took longer than the limit of %v (limits.helmRenderTimeout)", k.timeout))
 	}
 	data, ok := k.files[abs]
 	if !ok {
@@ -469,19 +475,25 @@ func isRemote(p string) bool {
 }
 
 // uses adds to used the files the build read, and to usedDirs the
-// kustomizations it built other than its own (self): its bases and
-// components. A build that failed uses no kustomization, so that its bases
-// are still built on their own.
+// kustomizations it read other than its own (self): its bases and
+// components, built only through it. A build that failed uses, besides,
+// every manifest file of its own directory: the input error stands for
+// them, and a patch read on its own would be judged as a whole object.
 func (kr *kustomizeResult) uses(self string, used, usedDirs map[string]bool) {
 	for f := range kr.files {
 		used[f] = true
+		if slices.Contains(kustomizationNames, filepath.Base(f)) && filepath.Dir(f) != self {
+			usedDirs[filepath.Dir(f)] = true
+		}
 	}
-	if kr.problem != nil {
+	if kr.problem == nil {
 		return
 	}
-	for d := range kr.dirs {
-		if d != self {
-			usedDirs[d] = true
+	entries, _ := os.ReadDir(self)
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".yaml", ".yml", ".json":
+			used[filepath.Join(self, e.Name())] = true
 		}
 	}
 }

@@ -86,8 +86,14 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 			}
 			if at, ok := pt.writes(p.obj, segs); ok {
 				related := []Related{overlay}
-				if baseOK {
+				switch {
+				case baseOK:
 					related = append(related, Related{Position: base, Message: "the base resource"})
+				case doc != nil:
+					// The field is the patch's alone: the resource
+					// it patched.
+					whole, _ := doc.Locate("")
+					related = append(related, Related{Position: whole, Message: "the base resource"})
 				}
 				return at, related, true
 			}
