@@ -454,25 +454,22 @@ func checkKustomization(file string, data []byte) *Problem {
 }
 
 // isRemote reports whether kustomize would fetch a resource or file from the
-// network: a URL (https://, ssh://, file:// and the like), a go-getter or
-// scp-style git address (git::, git@host:), a GitHub shorthand (gh:), a
-// query (?ref=) or a path whose first element is a host name
-// (github.com/org/repo).
+// network, as its parser of remote addresses reads them: a URL (any
+// scheme: kustomize clones ssh://, https://, http:// and file:// and
+// downloads http(s) files), a git address with a user (git@host:org/repo),
+// a GitHub address without a scheme (github.com/org/repo), or any of these
+// behind the git:: prefix kustomize strips.
 func isRemote(p string) bool {
-	switch {
-	case strings.Contains(p, "://"), strings.HasPrefix(p, "git::"), strings.HasPrefix(p, "git@"), strings.HasPrefix(p, "gh:"),
-		strings.Contains(p, "?ref="), strings.Contains(p, "?version="), strings.Contains(p, "?timeout="), strings.Contains(p, "?submodules="):
+	if len(p) >= 5 && strings.EqualFold(p[:5], "git::") {
 		return true
 	}
-	first, _, _ := strings.Cut(p, "/")
-	if first == "." || first == ".." || !strings.Contains(p, "/") {
-		return false
-	}
-	if _, err := os.Lstat(p); err == nil {
-		return false
-	}
-	return strings.Contains(first, ".") && !strings.HasPrefix(first, ".")
+	lower := strings.ToLower(p)
+	return strings.Contains(p, "://") || gitUser.MatchString(p) ||
+		strings.HasPrefix(lower, "github.com/") || strings.HasPrefix(lower, "github.com:")
 }
+
+// gitUser is how kustomize tells a git address with a user name.
+var gitUser = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9-]*@`)
 
 // uses adds to used the files the build read, and to usedDirs the
 // kustomizations it read other than its own (self): its bases and

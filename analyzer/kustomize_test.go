@@ -157,6 +157,16 @@ func TestKustomizeOverlaysPlaced(t *testing.T) {
 			t.Errorf("%s %s in a patch: related %+v, want the base resource too", f.Object, f.Message, f.Related)
 		}
 	}
+	// The generated position is the line `kustomize build` prints the
+	// field on.
+	stream := strings.Split(string((&Loader{}).buildKustomization(production).stream), "\n")
+	for _, f := range rep.Findings {
+		if f.Object.Namespace == "shop-prod" && f.Message == "expiration of vault-token" && f.Generated != nil {
+			if g := f.Generated; g.Line < 1 || g.Line > len(stream) || strings.TrimSpace(stream[g.Line-1]) != "expirationSeconds: 300" || g.Column != 15 {
+				t.Errorf("generated at %v, want the line of expirationSeconds: 300 in the built stream", g)
+			}
+		}
+	}
 	// The staging Deployment's automount is written in the patch only;
 	// "4 + 4" findings per overlay from the Deployment, Secret and
 	// ServiceAccount.
@@ -376,5 +386,30 @@ func symlink(t *testing.T, target, link string) {
 	t.Helper()
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("no symbolic links here:", err)
+	}
+}
+
+// isRemote knows every address kustomize's parser would fetch, and takes
+// local paths, however they look, for local ones.
+func TestIsRemote(t *testing.T) {
+	for p, want := range map[string]bool{
+		"github.com/acme/manifests//base?ref=v1.2.0":     true,
+		"GitHub.com:acme/manifests.git":                  true,
+		"https://github.com/acme/manifests//base":        true,
+		"HTTPS://example.com/deploy.yaml":                true,
+		"ssh://git@example.com/acme/repo.git//base":      true,
+		"git@gitlab.example.com:acme/repo.git//overlay":  true,
+		"deploy-bot@git.example.com:acme/repo.git":       true,
+		"git::https://example.com/repo.git//base?ref=v1": true,
+		"file:///srv/git/repo.git//base":                 true,
+		"../../base":                                     false,
+		"deployment.yaml":                                false,
+		"gitlab.com/acme/repo":/* kustomize: no scheme */ false,
+		"app.v2/base":       false,
+		"config/app@2.yaml": false,
+	} {
+		if got := isRemote(p); got != want {
+			t.Errorf("isRemote(%q) = %v, want %v", p, got, want)
+		}
 	}
 }

@@ -141,8 +141,8 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 		return a
 	}
 	saValue, saWritten := sa.Lookup("automountServiceAccountToken")
-	at, _ := sa.Locate("automountServiceAccountToken")
-	where := fmt.Sprintf("%s:%d", sa.File, at.Line)
+	at := sa.Where("automountServiceAccountToken")
+	where := fmt.Sprintf("%s:%d", at.File, at.Line)
 	if sa.Source != "" {
 		where += fmt.Sprintf(" (template %s)", sa.Source)
 	}
