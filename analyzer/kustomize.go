@@ -160,7 +160,7 @@ func (l *Loader) buildKustomization(dir string) (res *kustomizeResult) {
 	if err != nil {
 		return fail(buildErrorPosition(kfile, kfs.files, err), "cannot build kustomization: "+kustomizeMessage(err))
 	}
-	build := &kustomizeBuild{root: dir, absRoot: absDir, kfile: kfile, files: kfs.files, kustomizations: map[string]*kustomizationDoc{}}
+	build := &kustomizeBuild{root: dir, absRoot: absDir, kfile: kfile, files: kfs.files, kustomizations: map[string]*kustomizationDoc{}, resources: map[string][]*Object{}}
 	var out bytes.Buffer
 	for i, r := range m.Resources() {
 		origin, err := r.GetOrigin()

@@ -1,12 +1,14 @@
 package analyzer
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -27,11 +29,16 @@ import (
 // merge key (name, mountPath, ...) as a strategic merge matches them, so an
 // item a patch added before another does not shift the base's lines.
 
-// kustomizeBuild is what the placers of one build share.
+// kustomizeBuild is what the placers of one build share: the files it
+// read, and those parsed so far. Rules run on all CPUs, so placing takes
+// the lock.
 type kustomizeBuild struct {
 	root, absRoot, kfile string
 	files                map[string][]byte
-	kustomizations       map[string]*kustomizationDoc
+
+	mu             sync.Mutex
+	kustomizations map[string]*kustomizationDoc
+	resources      map[string][]*Object // the documents of a resource file
 }
 
 // kustomizePlacer places the findings of one built object.
@@ -57,6 +64,8 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 	if p.obj == nil || p.origin == nil {
 		return Position{}, nil, false
 	}
+	p.build.mu.Lock()
+	defer p.build.mu.Unlock()
 	_, found := p.obj.Locate(path)
 	segs := parsePath(found)
 	overlay := Related{Position: Position{File: p.build.kfile, Line: 1, Column: 1}, Message: "built by the kustomization " + p.build.kfile}
@@ -112,28 +121,11 @@ func (p *kustomizePlacer) resourceDoc() *Object {
 	if p.origin.Path == "" || p.origin.Repo != "" {
 		return nil
 	}
-	abs := filepath.Join(p.build.absRoot, p.origin.Path)
-	data, ok := p.build.files[abs]
-	if !ok {
-		return nil
-	}
-	file := p.build.display(abs)
 	var candidates []*Object
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	for {
-		var doc yaml.Node
-		if dec.Decode(&doc) != nil {
-			break
+	for _, src := range p.build.resourceDocs(filepath.Join(p.build.absRoot, p.origin.Path)) {
+		if scalarAt(src, "kind") == p.obj.Kind {
+			candidates = append(candidates, src)
 		}
-		root := deref(&doc)
-		if root == nil || root.Kind != yaml.MappingNode {
-			continue
-		}
-		src := &Object{File: file, node: root}
-		if scalarAt(src, "kind") != p.obj.Kind {
-			continue
-		}
-		candidates = append(candidates, src)
 	}
 	// kustomize prefixes and suffixes names: the object's name holds the
 	// resource's.
@@ -152,6 +144,29 @@ func (p *kustomizePlacer) resourceDoc() *Object {
 		match = candidates[0]
 	}
 	return match
+}
+
+// resourceDocs are the documents of a resource file the build read, parsed
+// once.
+func (b *kustomizeBuild) resourceDocs(abs string) []*Object {
+	if docs, ok := b.resources[abs]; ok {
+		return docs
+	}
+	var docs []*Object
+	if data, ok := b.files[abs]; ok {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		for {
+			var doc yaml.Node
+			if dec.Decode(&doc) != nil {
+				break
+			}
+			if root := deref(&doc); root != nil && root.Kind == yaml.MappingNode {
+				docs = append(docs, &Object{File: b.display(abs), node: root})
+			}
+		}
+	}
+	b.resources[abs] = docs
+	return docs
 }
 
 // scalarAt is the string at a path of a document, empty when there is none.

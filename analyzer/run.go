@@ -279,7 +279,8 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 }
 
 // changed reports whether a finding's line or object changed. A finding in a
-// Helm chart (whose lines count lines of the rendered stream) or about a file
+// Helm chart or a kustomization left in its generated stream (whose lines
+// are no file's) or about a file
 // as a whole changed when a file of the chart, or the file, did; standard
 // input (named stdin here, whatever name it was given) always did: its lines
 // are not the lines of any revision.
@@ -288,7 +289,7 @@ func changed(f Finding, c Changes, stdin string) bool {
 	switch {
 	case file == StdinName || stdin != "" && file == stdin:
 		return true
-	case f.Position.Line == 0 || f.Source != "" && isDir(file):
+	case f.Position.Line == 0 || isDir(file):
 		return c.Under(file)
 	case c.Lines(file, f.Position.Line, max(f.Position.Line, f.Position.EndLine)):
 		return true
