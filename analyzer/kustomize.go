@@ -402,7 +402,7 @@ func checkKustomization(file string, data []byte) *Problem {
 			v = v[i+1:]
 		}
 		if isRemote(v) {
-			return &Problem{Position: at(n), Message: fmt.Sprintf("cannot build kustomization: %s %q is remote, and tokenlint reads no network: vendor it into the repository, or lint what it builds (kustomize build ... | tokenlint lint -)", what, v)}
+			return &Problem{Position: at(n), Message: fmt.Sprintf("cannot build kustomization: %s %q is remote, and tokenlint reads no network. Vendor it into the repository, or pipe what kustomize builds to tokenlint lint -", what, v)}
 		}
 		return nil
 	}

@@ -41,7 +41,7 @@ func TestMessagesReadAtAGlance(t *testing.T) {
 		{Name: "golden/input", Paths: []string{filepath.Join(testdata, "golden", "input")}},
 		{Name: "charts/agent", Paths: []string{filepath.Join(testdata, "charts", "agent")}},
 	}
-	for _, dir := range []string{"rules", "loader"} {
+	for _, dir := range []string{"rules", "loader", "kustomize"} {
 		for _, c := range analysistest.Cases(t, filepath.Join(testdata, dir)) {
 			c.Name = dir + "/" + c.Name
 			cases = append(cases, c)
