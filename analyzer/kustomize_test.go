@@ -269,6 +269,13 @@ func TestKustomizeNamed(t *testing.T) {
 			t.Errorf("%s from %s, want the overlay only", o.Ref(), o.File)
 		}
 	}
+	// A kustomization that builds nothing is a problem when objects are
+	// required, as a chart that renders nothing is.
+	empty := writeFiles(t, map[string]string{"kustomization.yaml": "resources: []\n"})
+	in, _ = runKustomize(t, &Loader{RequireObjects: true}, empty)
+	if len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, "builds no Kubernetes object") {
+		t.Errorf("an empty kustomization: problems %+v", in.Problems)
+	}
 	// As pre-commit names changed files: a patch means its overlay, a
 	// base file its base.
 	in, _ = runKustomize(t, &Loader{}, filepath.Join(staging, "automount-off.yaml"), filepath.Join(staging, "kustomization.yaml"))

@@ -162,8 +162,12 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		i, src := s.path, s.src
 		// Files and kustomizations that a kustomization of the run uses
 		// are linted through it only.
-		if abs := absPath(src.name); !src.stdin && (src.kustomize && usedDirs[abs] || !src.kustomize && !src.chart && used[abs]) {
+		// (A kustomization's objects came through the one that uses it;
+		// a file's, if any, through its kustomization.)
+		if abs := absPath(src.name); !src.stdin && src.kustomize && usedDirs[abs] {
 			yield[i].again++
+			continue
+		} else if !src.stdin && !src.kustomize && !src.chart && used[abs] {
 			continue
 		}
 		if kr := read[k].kustomize; kr != nil {
