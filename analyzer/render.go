@@ -186,7 +186,7 @@ func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]b
 		return out, nil
 	case status == renderFailed && len(out) > 0:
 		return nil, errors.New(string(out))
-	case status == renderMemory || strings.Contains(stderr.String(), "out of memory"):
+	case status == renderMemory || outOfMemory(stderr.String()):
 		return nil, fmt.Errorf("cannot render Helm chart: rendering needs more than %s of memory, the bound that limits.helmRenderSize (%s) sets", formatBytes(memoryFor(req.MaxRenderBytes)), formatBytes(req.MaxRenderBytes))
 	}
 	why := firstLine(stderr.String())
@@ -194,6 +194,17 @@ func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]b
 		why = cmd.ProcessState.String()
 	}
 	return nil, fmt.Errorf("cannot render Helm chart: the renderer failed: %s", why)
+}
+
+// outOfMemory reports whether a child's standard error is the Go runtime's
+// end when the hard memory limit refuses it memory: "fatal error: runtime:
+// out of memory" for a block it cannot have, "fatal error: runtime: cannot
+// allocate memory" when the heap cannot grow (a template that renders
+// without end gets there, in small steps, before the watchdog sees it).
+func outOfMemory(stderr string) bool {
+	return strings.Contains(stderr, "fatal error: runtime: out of memory") ||
+		strings.Contains(stderr, "fatal error: out of memory") ||
+		strings.Contains(stderr, "fatal error: runtime: cannot allocate memory")
 }
 
 func errRenderTooLarge(limit int64) error {
