@@ -252,7 +252,7 @@ func annotationDirectives(o *Object) []Directive {
 			if annotations, ok := m.(map[string]any); ok {
 				for _, key := range slices.Sorted(maps.Keys(annotations)) {
 					if key != IgnoreAnnotation && strings.HasPrefix(strings.ToLower(key), "tokenlint.io/") {
-						pos, _ := o.Locate(JoinPath(p, key))
+						pos := o.annotationAt(JoinPath(p, key))
 						ds = append(ds, Directive{Position: pos, Text: unknownAnnotation + key, Object: o, Context: o.Context})
 					}
 				}
@@ -263,7 +263,7 @@ func annotationDirectives(o *Object) []Directive {
 		if !ok {
 			continue
 		}
-		pos, _ := o.Locate(path)
+		pos := o.annotationAt(path)
 		s, isString := v.(string)
 		if !isString {
 			s = fmt.Sprint(v)
@@ -275,6 +275,19 @@ func annotationDirectives(o *Object) []Directive {
 		ds = append(ds, d)
 	}
 	return ds
+}
+
+// annotationAt is where an annotation is written: in a chart, the values
+// key that set it (podAnnotations in values.yaml, through toYaml) or the
+// template line; in the input otherwise.
+func (o *Object) annotationAt(path string) Position {
+	pos, related := o.Place(path)
+	for _, r := range related {
+		if strings.HasPrefix(r.Message, valuesKeyMessage) {
+			return r.Position
+		}
+	}
+	return pos
 }
 
 // suppression is a directive checked against the catalog.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -152,6 +153,25 @@ func (p chartPlacer) Place(path string, pos Position) (Position, []Related, bool
 	return at, related, true
 }
 
+// Place is where the field at path of the object was written, for messages
+// that name another object's field: the template line when the object's
+// Placer places it (with the related places: the values key that set it),
+// its position in the input otherwise. The position of a field that is
+// absent is that of its nearest ancestor, as for findings.
+func (o *Object) Place(path string) (Position, []Related) {
+	pos, _ := o.Locate(path)
+	if o.Placer != nil {
+		if at, related, ok := o.Placer.Place(canonicalPath(path), pos); ok {
+			return at, related
+		}
+	}
+	return pos, nil
+}
+
+// valuesKeyMessage starts the message of a related place that is a values
+// key.
+const valuesKeyMessage = "set "
+
 // templateName is a template's name without its chart's:
 // "templates/deployment.yaml".
 func templateName(name string) string {
@@ -177,9 +197,20 @@ func (p chartPlacer) valueKey(path string, keyEntry tplmap.Entry, keySeg tplmap.
 			apos, _ := p.obj.Locate(joinSegments(segs[:i]))
 			aoff, ok := cm.offset(apos.Line, apos.Column)
 			if i == 0 || ok && aoff < keySeg.Off {
-				if sub := joinSegments(segs[i:]); sub != "" {
-					key = JoinPath(key, sub)
+				sub := slices.Clone(segs[i:])
+				if sub[0].isIdx {
+					// Items written before the block are not the
+					// block's: its first item is the values list's [0].
+					before := 0
+					for j := 0; j < sub[0].index; j++ {
+						ipos, _ := p.obj.Locate(joinSegments(append(slices.Clone(segs[:i]), segment{isIdx: true, index: j})))
+						if ioff, ok := cm.offset(ipos.Line, ipos.Column); ok && ioff < keySeg.Off {
+							before++
+						}
+					}
+					sub[0].index -= before
 				}
+				key = joinSegments(append(parsePath(key), sub...))
 				break
 			}
 		}
@@ -199,11 +230,15 @@ func (p chartPlacer) valueKey(path string, keyEntry tplmap.Entry, keySeg tplmap.
 		key = ve.Values[0]
 		keyEntry = ve
 	}
-	file, at, ok := cm.locateValue(keyEntry.File, key)
+	file, key, at, ok := cm.locateValue(keyEntry.File, key)
 	if !ok {
 		return Related{}, false
 	}
-	return Related{Position: at, Message: fmt.Sprintf("set `%s` in %s:%d", key, filepath.Base(file), at.Line)}, true
+	name := file
+	if rel, err := filepath.Rel(cm.chart, file); err == nil && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	}
+	return Related{Position: at, Message: fmt.Sprintf(valuesKeyMessage+"`%s` in %s:%d", key, name, at.Line)}, true
 }
 
 // locateValue finds a values key of the chart that holds a template: in
@@ -211,10 +246,10 @@ func (p chartPlacer) valueKey(path string, keyEntry tplmap.Entry, keySeg tplmap.
 // a subchart's template under the subchart's key in its parents' values.
 // A key no file sets is located at its nearest ancestor in the chart's own
 // values.yaml, where a user would add it.
-func (cm *chartMap) locateValue(template, key string) (string, Position, bool) {
+func (cm *chartMap) locateValue(template, key string) (file, fileKey string, at Position, ok bool) {
 	parts := strings.Split(template, "/templates/")
 	if len(parts) < 2 {
-		return "", Position{}, false
+		return "", "", Position{}, false
 	}
 	chartPath := strings.Split(parts[0], "/charts/") // root, sub, subsub...
 	type cand struct{ file, key string }
@@ -239,17 +274,17 @@ func (cm *chartMap) locateValue(template, key string) (string, Position, bool) {
 	for _, c := range cands {
 		if o := cm.valuesOf(c.file); o != nil {
 			if at, found := o.Locate(c.key); found == canonicalPath(c.key) {
-				return c.file, at, true
+				return c.file, c.key, at, true
 			}
 		}
 	}
 	own := cands[len(cands)-1]
 	if o := cm.valuesOf(own.file); o != nil {
 		if at, found := o.Locate(own.key); found != "" {
-			return own.file, at, true
+			return own.file, found, at, true
 		}
 	}
-	return "", Position{}, false
+	return "", "", Position{}, false
 }
 
 // valuesOf parses a values file for locating keys; nil when it cannot be

@@ -272,6 +272,18 @@ func (p *SARIF) result(f analyzer.Finding, loc sarifLocator, index map[*analyzer
 		location.AddLogicalLocation(sarifObject(f.Object))
 	}
 	result.AddLocation(location)
+	// A finding placed on a template keeps the rendered position, and the
+	// places related to it, as related locations.
+	if g := f.Generated; g != nil {
+		rl := loc.location(place{file: g.File, pos: *g}).WithID(1).
+			WithMessage(sarif.NewTextMessage(fmt.Sprintf("rendered output: line %d, column %d", g.Line, g.Column)))
+		result.AddRelatedLocation(rl)
+	}
+	for i, r := range f.Related {
+		rl := loc.location(place{file: r.Position.File, pos: r.Position}).WithID(i + 2).
+			WithMessage(sarif.NewTextMessage(r.Message))
+		result.AddRelatedLocation(rl)
+	}
 	if f.Fingerprint != "" {
 		result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: f.Fingerprint})
 	}

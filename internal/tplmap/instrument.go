@@ -462,7 +462,7 @@ func contains(ss []string, s string) bool {
 }
 
 // valueKey is the values key a node reads: .Values.a.b at the root,
-// $.Values.a.b anywhere, .b inside with .Values.a.
+// $.Values.a.b anywhere, .b and . inside with .Values.a.
 func valueKey(n parse.Node, d dot) (string, bool) {
 	var path []string
 	switch n := n.(type) {
@@ -471,6 +471,11 @@ func valueKey(n parse.Node, d dot) (string, bool) {
 			return "", false
 		}
 		path = append(append([]string{}, d...), n.Ident...)
+	case *parse.DotNode:
+		if d == nil {
+			return "", false
+		}
+		path = d
 	case *parse.VariableNode:
 		if len(n.Ident) < 1 || n.Ident[0] != "$" {
 			return "", false

@@ -248,6 +248,7 @@ func TestValuesRead(t *testing.T) {
 b: {{ $.Values.c | default "x" }}
 {{- with .Values.sa }}
 c: {{ .automount }}
+{{- toYaml . | nindent 2 }}
 {{- end }}
 {{- range .Values.list }}
 d: {{ .x }} {{ $.Values.e }}
@@ -262,7 +263,7 @@ d: {{ .x }} {{ $.Values.e }}
 		}
 	}
 	sort.Strings(got)
-	want := []string{"1:[a.b]", "2:[c]", "4:[sa.automount]", "7:[]", "7:[e]"}
+	want := []string{"1:[a.b]", "2:[c]", "4:[sa.automount]", "5:[sa]", "8:[]", "8:[e]"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("values read %v, want %v", got, want)
 	}
