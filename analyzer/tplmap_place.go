@@ -72,7 +72,9 @@ func (cm *chartMap) offset(line, col int) (int, bool) {
 // that is not mapped.
 func (cm *chartMap) entryAt(off int) (e tplmap.Entry, seg tplmap.Segment, at Position, ok bool) {
 	seg = cm.m.At(off)
-	if seg.Entry < 0 || seg.Entry >= len(cm.m.Entries) {
+	// The map comes from another process: an entry or offset out of
+	// range is text it does not map.
+	if seg.Entry < 0 || seg.Entry >= len(cm.m.Entries) || seg.Off < 0 || seg.Off > off {
 		return e, seg, at, false
 	}
 	e = cm.m.Entries[seg.Entry]
@@ -81,7 +83,7 @@ func (cm *chartMap) entryAt(off int) (e tplmap.Entry, seg tplmap.Segment, at Pos
 		return e, seg, at, false
 	}
 	at = Position{File: file, Line: e.Line, Column: e.Col}
-	if run := cm.stream[min(seg.Off, off):off]; !e.Action && !bytes.Contains(run, []byte("\n")) {
+	if run := cm.stream[seg.Off:off]; !e.Action && !bytes.Contains(run, []byte("\n")) {
 		// Text written in the template: the same line, as many
 		// characters further.
 		at.Column += utf8.RuneCount(run)
@@ -128,11 +130,11 @@ func (p chartPlacer) Place(path string, pos Position) (Position, []Related, bool
 	// text of the entry.
 	at.EndLine, at.EndColumn = at.Line, at.Column+1
 	if end, ok := cm.offset(pos.EndLine, pos.EndColumn); ok && pos.EndLine == pos.Line && !e.Action {
-		next := cm.m.At(end - 1)
-		if next.Off == seg.Off && end > off {
+		if next := cm.m.Next(off); next >= 0 && next < end {
+			end = next
+		}
+		if end > off {
 			at.EndColumn = at.Column + utf8.RuneCount(cm.stream[off:end])
-		} else if next.Off > off {
-			at.EndColumn = at.Column + utf8.RuneCount(cm.stream[off:next.Off])
 		}
 	}
 	var related []Related

@@ -45,7 +45,7 @@ var chartWant = []struct {
 	related    string // a related message, or ""
 }{
 	{"TL101", shopChart + "/charts/tplmap-common/templates/_tokens.tpl", 9, 9, "included by templates/job-migrate.yaml:30"},
-	{"TL301", shopChart + "/charts/worker/templates/deployment.yaml", 14, 7, "set `worker.automount` in values.yaml:49"},
+	{"TL301", shopChart + "/charts/worker/templates/deployment.yaml", 14, 7, "set `worker.automount` in values.yaml:55"},
 	{"TL301", shopChart + "/templates/deployment.yaml", 2, 1, ""},
 	{"TL101", shopChart + "/templates/deployment.yaml", 45, 17, ""},
 	{"TL102", shopChart + "/templates/deployment.yaml", 50, 19, ""},

@@ -185,3 +185,13 @@ func (m *Map) At(off int) Segment {
 	}
 	return m.Segments[i]
 }
+
+// Next is the offset where the first segment after the one holding off
+// starts, or -1 when it is the last.
+func (m *Map) Next(off int) int {
+	i := sort.Search(len(m.Segments), func(i int) bool { return m.Segments[i].Off > off })
+	if i >= len(m.Segments) {
+		return -1
+	}
+	return m.Segments[i].Off
+}
