@@ -16,7 +16,7 @@
 // stripped of them (tlstrip) wherever it flows anywhere but to the output
 // through the layout functions nindent and indent: an
 // `eq (include "x.createSA" .) "true"` compares what Helm compares. An
-// include whose output keeps its markers is bracketed (tlmark, tlend), so
+// include whose output keeps its markers is bracketed (a mark and an end), so
 // the text of a named template maps into its helper file with the including
 // action as the stack.
 package tplmap
@@ -32,19 +32,24 @@ import (
 
 // Markers are private-use runes: a mark (markStart, decimal entry number,
 // markStop) starts the output of an entry; an end (markEnd, number,
-// markStop) ends the output of an include entry.
+// markStop) ends the output of an include entry. Instrumented templates
+// print them as string constants.
 const (
 	markStart = '\uE000'
 	markStop  = '\uE001'
 	markEnd   = '\uE002'
 )
 
-// Names of the functions instrumented templates call.
-const (
-	funcMark  = "tlmark"
-	funcEnd   = "tlend"
-	funcStrip = "tlstrip"
-)
+// funcStrip is the function instrumented templates call to strip an
+// include's output of markers.
+const funcStrip = "tlstrip"
+
+// markLiteral is a marker as a string constant of the template language:
+// printing a constant costs the engine far less than calling a function,
+// and a chart's text has a mark on every line.
+func markLiteral(kind rune, id int) string {
+	return `"` + string(kind) + strconv.Itoa(id) + string(markStop) + `"`
+}
 
 // Entry is a place in a template source that writes output: the start of a
 // line of template text, or an action that prints.
@@ -75,11 +80,7 @@ type Instrumenter struct {
 // Funcs are the functions instrumented templates call: add them to Helm's
 // (engine.Engine.CustomTemplateFuncs).
 func Funcs() template.FuncMap {
-	return template.FuncMap{
-		funcMark:  func(id int) string { return string(markStart) + strconv.Itoa(id) + string(markStop) },
-		funcEnd:   func(id int) string { return string(markEnd) + strconv.Itoa(id) + string(markStop) },
-		funcStrip: Strip,
-	}
+	return template.FuncMap{funcStrip: Strip}
 }
 
 // Strip removes the markers from text.
@@ -260,7 +261,7 @@ func (w *walker) text(n *parse.TextNode) {
 	}
 	for at := start; at < end; {
 		id := w.entry(at, Entry{})
-		w.edits = append(w.edits, edit{at, "{{" + funcMark + " " + strconv.Itoa(id) + "}}"})
+		w.edits = append(w.edits, edit{at, "{{" + markLiteral(markStart, id) + "}}"})
 		nl := strings.IndexByte(w.src[at:end], '\n')
 		if nl < 0 {
 			break
@@ -271,9 +272,10 @@ func (w *walker) text(n *parse.TextNode) {
 
 // action marks an action that prints: before its pipeline, a mark action of
 // its own is closed and the original reopened, so that the trim markers of
-// both its delimiters stay where they were:
+// both its delimiters stay where they were (M7 standing for the marker of
+// entry 7, a string constant):
 //
-//	{{- .Values.x -}}   becomes   {{- tlmark 7 }}{{ .Values.x -}}
+//	{{- .Values.x -}}   becomes   {{- "M7" }}{{ .Values.x -}}
 func (w *walker) action(n *parse.ActionNode, d dot) {
 	if len(n.Pipe.Decl) > 0 || n.Pipe.IsAssign {
 		w.pipe(n.Pipe, d) // prints nothing
@@ -291,7 +293,7 @@ func (w *walker) action(n *parse.ActionNode, d dot) {
 		e.Include = true
 	}
 	id := w.entry(open, e)
-	w.edits = append(w.edits, edit{start, funcMark + " " + strconv.Itoa(id) + " }}{{ "})
+	w.edits = append(w.edits, edit{start, markLiteral(markStart, id) + " }}{{ "})
 	if direct {
 		close, ok := delimEnd(w.src, start, false)
 		if !ok {
@@ -301,7 +303,7 @@ func (w *walker) action(n *parse.ActionNode, d dot) {
 			w.pipe(n.Pipe, d)
 			return
 		}
-		w.edits = append(w.edits, edit{close, "}}{{ " + funcEnd + " " + strconv.Itoa(id) + " "})
+		w.edits = append(w.edits, edit{close, "}}{{ " + markLiteral(markEnd, id) + " "})
 		// Its own include keeps its markers; includes in its arguments
 		// do not.
 		for i, c := range n.Pipe.Cmds {
