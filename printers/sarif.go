@@ -34,7 +34,11 @@ package printers
 // repository root (uriBaseId %SRCROOT%); an absolute file:// URI outside the
 // checkout is accepted but shows no code. Without a region the alert is on
 // the file as a whole. relatedLocations show only when the message links to
-// them.
+// them. A chart's finding placed on a template has its region there, and
+// keeps the rendered position (id 1, on the chart directory) and the related
+// places (the values key, the including templates) as relatedLocations; the
+// message names the related places in words, since GitHub shows no
+// unlinked related location.
 //
 // Fingerprints. GitHub matches a result to an existing alert by tool, ruleId,
 // file and partialFingerprints. upload-sarif adds a primaryLocationLineHash
