@@ -23,7 +23,8 @@ import (
 // output of each template file carries markers naming the template text
 // and actions that wrote each run; each document of the printed stream is
 // mapped through the instrumented document that, markers removed, is byte
-// for byte the same. The source map travels back from the render child
+// for byte the same (or, where none is, the lines it shares with the
+// nearest from either end). The source map travels back from the render child
 // with the stream; the loader sets a chartPlacer on every object of the
 // chart, which places findings on the template's line and column.
 

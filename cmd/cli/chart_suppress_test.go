@@ -236,3 +236,29 @@ func TestChartSuppressionsBecomeUnused(t *testing.T) {
 		t.Errorf("without the annotation: exit %d, %+v", code, findings)
 	}
 }
+
+// A baseline of a chart's findings, placed on templates, suppresses them
+// on the next run, and an entry whose finding values fixed counts as fixed:
+// its entry names the chart its fingerprint names.
+func TestChartBaseline(t *testing.T) {
+	const chart = "testdata/charts/tplmap-shop"
+	baseline := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, errs := runIn(t, repoRoot, "lint", "--no-config", "--write-baseline", baseline, chart); code != ExitOK {
+		t.Fatalf("--write-baseline: exit %d: %s", code, errs)
+	}
+	code, rep, errs := lintJSON(t, repoRoot, "--no-config", "--baseline", baseline, chart)
+	if code != ExitOK || len(rep.unsuppressed()) != 0 || rep.Summary.BaselineFixed != 0 {
+		t.Errorf("with its baseline: exit %d (%s), unsuppressed %v, %d fixed; want none", code, errs, rep.unsuppressed(), rep.Summary.BaselineFixed)
+	}
+	// The payments token gets an audience and a longer lifetime: its
+	// TL101 and TL102 are fixed.
+	fixed := filepath.Join(t.TempDir(), "fixed.yaml")
+	tokens := "tokens:\n  - name: vault\n    audience: vault\n    expirationSeconds: 3600\n  - name: payments\n    audience: payments\n    expirationSeconds: 3600\n"
+	if err := os.WriteFile(fixed, []byte(tokens), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rep, errs = lintJSON(t, repoRoot, "--no-config", "--baseline", baseline, "--values", fixed, chart)
+	if code != ExitOK || len(rep.unsuppressed()) != 0 || rep.Summary.BaselineFixed != 2 {
+		t.Errorf("with two findings fixed: exit %d (%s), unsuppressed %v, %d fixed; want 2", code, errs, rep.unsuppressed(), rep.Summary.BaselineFixed)
+	}
+}

@@ -8,9 +8,10 @@
 // instrumented output of each template file and the stream `helm template`
 // printed, strips the markers, and maps each document of the stream to the
 // instrumented document that is byte for byte the same once the markers are
-// gone. A document with no such twin is left unmapped: its findings stay on
-// the rendered output, and say so. Nothing is ever placed on a line that the
-// markers do not name.
+// gone. Of a document with no such twin only the whole lines it shares with
+// the nearest instrumented document, from its start and from its end, are
+// mapped: findings elsewhere in it stay on the rendered output, and say so.
+// Nothing is ever placed on a line that the markers do not name.
 //
 // Markers change what functions see, so the output of include and tpl is
 // stripped of them (tlstrip) wherever it flows anywhere but to the output

@@ -13,7 +13,9 @@ type Map struct {
 	// Segments are sorted by Off; each runs to the next.
 	Segments []Segment `json:"segments"`
 	// Unmapped names the template of each document of the stream that has
-	// no byte-identical twin in the instrumented rendering, in stream order.
+	// no byte-identical twin in the instrumented rendering, in stream order:
+	// only the lines it shares with its nearest instrumented document, from
+	// its start and from its end, are mapped.
 	Unmapped []string `json:"unmapped,omitempty"`
 	// Documents counts the documents of the stream, mapped or not.
 	Documents int `json:"documents"`
@@ -62,34 +64,181 @@ func Build(entries []Entry, rendered map[string]string, stream []byte) *Map {
 		outputs[name] = parseOutput(text, entries)
 	}
 	m := &Map{Entries: entries, Segments: []Segment{{Off: 0, Entry: -1}}}
-	for _, d := range documents(stream) {
-		m.Documents++
-		content := strings.TrimRight(string(stream[d.start:d.end]), " \t\r\n")
-		out := outputs[d.source]
-		at := -1
-		if out != nil && content != "" {
-			at = out.find(content)
+	docs := documents(stream)
+	contents := make([]string, len(docs))
+	exact := make([]int, len(docs))
+	// Byte-identical twins first, so that a document that differs takes
+	// none of them.
+	for k, d := range docs {
+		contents[k] = strings.TrimRight(string(stream[d.start:d.end]), " \t\r\n")
+		exact[k] = -1
+		if out := outputs[d.source]; out != nil && contents[k] != "" {
+			if exact[k] = out.find(contents[k]); exact[k] >= 0 {
+				out.used[exact[k]] = true
+			}
 		}
-		if at < 0 {
-			m.Unmapped = append(m.Unmapped, d.source)
-			m.Segments = append(m.Segments, Segment{Off: d.start, Entry: -1})
+	}
+	for k, d := range docs {
+		m.Documents++
+		content, out := contents[k], outputs[d.source]
+		if at := exact[k]; at >= 0 {
+			m.Segments = out.appendRegion(m.Segments, d.start, at, len(content))
+			m.Segments = append(m.Segments, Segment{Off: d.start + len(content), Entry: -1})
 			continue
 		}
-		out.used[at] = true
-		// The segment in force at the document's start, then every one
-		// that starts inside it.
-		i := sort.Search(len(out.segs), func(i int) bool { return out.segs[i].off > at }) - 1
-		if i < 0 {
-			m.Segments = append(m.Segments, Segment{Off: d.start, Entry: -1})
-			i = 0
+		m.Unmapped = append(m.Unmapped, d.source)
+		m.Segments = append(m.Segments, Segment{Off: d.start, Entry: -1})
+		if out == nil || content == "" {
+			continue
 		}
-		for ; i < len(out.segs) && out.segs[i].off < at+len(content); i++ {
-			s := out.segs[i]
-			m.Segments = append(m.Segments, Segment{Off: d.start + max(s.off-at, 0), Entry: s.entry, Stack: s.stack})
+		// Region by region: the lines the document shares, from its
+		// start and from its end, with the unused instrumented document
+		// that shares the most are mapped; the lines between are not.
+		if at, prefix, suffix, ok := out.nearest(content); ok {
+			out.used[at] = true
+			m.Segments = out.appendRegion(m.Segments, d.start, at, prefix)
+			m.Segments = append(m.Segments, Segment{Off: d.start + prefix, Entry: -1})
+			if suffix > 0 {
+				m.Segments = out.appendRegion(m.Segments, d.start+len(content)-suffix, out.docEnd(at)-suffix, suffix)
+			}
+			m.Segments = append(m.Segments, Segment{Off: d.start + len(content), Entry: -1})
 		}
-		m.Segments = append(m.Segments, Segment{Off: d.start + len(content), Entry: -1})
 	}
 	return m
+}
+
+// appendRegion appends the segments that map n bytes of the stream from
+// streamOff to the file's output from at: the segment in force at at, then
+// every one that starts inside.
+func (o *fileOutput) appendRegion(segs []Segment, streamOff, at, n int) []Segment {
+	i := sort.Search(len(o.segs), func(i int) bool { return o.segs[i].off > at }) - 1
+	if i < 0 {
+		segs = append(segs, Segment{Off: streamOff, Entry: -1})
+		i = 0
+	}
+	for ; i < len(o.segs) && o.segs[i].off < at+n; i++ {
+		s := o.segs[i]
+		segs = append(segs, Segment{Off: streamOff + max(s.off-at, 0), Entry: s.entry, Stack: s.stack})
+	}
+	return segs
+}
+
+// docs are the documents of the file's output, as Helm splits them: at
+// lines starting "---", leading whitespace left out, trailing whitespace
+// too (the stream's documents are compared without it).
+func (o *fileOutput) docs() [][2]int {
+	var docs [][2]int
+	start := 0
+	flush := func(end int) {
+		for start < end && strings.ContainsRune(" \t\r\n", rune(o.text[start])) {
+			start++
+		}
+		e := end
+		for e > start && strings.ContainsRune(" \t\r\n", rune(o.text[e-1])) {
+			e--
+		}
+		if e > start {
+			docs = append(docs, [2]int{start, e})
+		}
+	}
+	for off := 0; off <= len(o.text); {
+		nl := strings.IndexByte(o.text[off:], '\n')
+		if nl < 0 {
+			break
+		}
+		next := off + nl + 1
+		if strings.HasPrefix(o.text[next:], "---") {
+			flush(next)
+			end := strings.IndexByte(o.text[next:], '\n')
+			if end < 0 {
+				start = len(o.text)
+				break
+			}
+			start = next + end + 1
+			off = start
+			continue
+		}
+		off = next
+	}
+	flush(len(o.text))
+	return docs
+}
+
+// docEnd is the end of the document of the file's output that starts at at.
+func (o *fileOutput) docEnd(at int) int {
+	for _, d := range o.docs() {
+		if d[0] == at {
+			return d[1]
+		}
+	}
+	return at
+}
+
+// nearest is the unused document of the file's output that shares the
+// most whole lines with content from its start and from its end: where it
+// starts, and how many bytes of content it shares at each end.
+func (o *fileOutput) nearest(content string) (at, prefix, suffix int, ok bool) {
+	best := 0
+	for _, d := range o.docs() {
+		if o.used[d[0]] {
+			continue
+		}
+		doc := o.text[d[0]:d[1]]
+		p := commonPrefix(content, doc)
+		s := commonSuffix(content[p:], doc[p:])
+		if p+s > best {
+			best, at, prefix, suffix, ok = p+s, d[0], p, s, true
+		}
+	}
+	return at, prefix, suffix, ok
+}
+
+// commonPrefix is the length in bytes of the whole lines (with their line
+// breaks) that a and b share from their start.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) {
+		la, lb := lineLen(a[n:]), lineLen(b[n:])
+		if a[n:n+la] != b[n:n+lb] {
+			break
+		}
+		n += la
+	}
+	return n
+}
+
+func lineLen(s string) int {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return i + 1
+	}
+	return len(s)
+}
+
+// commonSuffix is the length in bytes of the whole lines that a and b
+// share at their end.
+func commonSuffix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) {
+		la, lb := lastLine(a[:len(a)-n], n > 0), lastLine(b[:len(b)-n], n > 0)
+		if la != lb || la == "" {
+			break
+		}
+		n += len(la)
+	}
+	return n
+}
+
+// lastLine is the last line of s, with its line break when broken is set
+// (s then ends with one).
+func lastLine(s string, broken bool) string {
+	body := s
+	if broken {
+		if !strings.HasSuffix(s, "\n") {
+			return ""
+		}
+		body = s[:len(s)-1]
+	}
+	return s[strings.LastIndexByte(body, '\n')+1:]
 }
 
 // parseOutput removes the markers of one file's output and records where

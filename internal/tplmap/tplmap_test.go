@@ -220,24 +220,51 @@ func TestBuildPlaces(t *testing.T) {
 	}
 }
 
-// A document with no byte-identical twin is unmapped, never placed on a
-// guess; the others still are.
-func TestBuildUnmappedDocument(t *testing.T) {
+// A document with no byte-identical twin is unmapped where it differs,
+// never placed on a guess: the lines it shares with its instrumented twin
+// from its start and from its end still are.
+func TestBuildUnmappedRegion(t *testing.T) {
 	plain, instrumented, in := renderBoth(t, chartFixture())
 	name := "web/templates/deployment.yaml"
 	changed := strings.Replace(plain[name], "fsGroup: 2000", "fsGroup: 3000", 1)
-	s := append(stream(name, changed), stream(name, plain[name])...)
+	s := stream(name, changed)
 	m := Build(in.Entries, instrumented, s)
-	if m.Documents != 2 || len(m.Unmapped) != 1 || m.Unmapped[0] != name {
-		t.Fatalf("documents %d, unmapped %v; want the first of two", m.Documents, m.Unmapped)
+	if m.Documents != 1 || len(m.Unmapped) != 1 || m.Unmapped[0] != name {
+		t.Fatalf("documents %d, unmapped %v; want the one", m.Documents, m.Unmapped)
 	}
-	first := strings.Index(string(s), "automount")
-	second := strings.LastIndex(string(s), "automount")
-	if seg := m.At(first); seg.Entry >= 0 {
-		t.Errorf("the changed document is mapped")
+	at := func(text string) Segment { return m.At(strings.Index(string(s), text)) }
+	if seg := at("fsGroup: 3000"); seg.Entry >= 0 {
+		t.Errorf("the changed line is mapped to %v", m.Entries[seg.Entry])
 	}
-	if seg := m.At(second); seg.Entry < 0 {
-		t.Errorf("the unchanged document is not mapped")
+	for _, text := range []string{"automountServiceAccountToken", "image: registry"} {
+		seg := at(text)
+		if seg.Entry < 0 {
+			t.Errorf("%q of the changed document, on a line it shares, is not mapped", text)
+			continue
+		}
+		if e := m.Entries[seg.Entry]; e.File != name || !strings.Contains(strings.Split(deployment, "\n")[e.Line-1], strings.Fields(text)[0]) {
+			t.Errorf("%q of the changed document mapped to %v", text, e)
+		}
+	}
+}
+
+func TestCommonLines(t *testing.T) {
+	for _, tt := range []struct {
+		a, b           string
+		prefix, suffix int
+	}{
+		{"a\nb\nc", "a\nb\nc", 5, 5},
+		{"a\nx\nc", "a\ny\nc", 2, 1},
+		{"a\nb", "a\nbc", 2, 0},
+		{"", "a", 0, 0},
+		{"ab\ncd", "xb\ncd", 0, 2},
+	} {
+		if p := commonPrefix(tt.a, tt.b); p != tt.prefix {
+			t.Errorf("commonPrefix(%q, %q) = %d, want %d", tt.a, tt.b, p, tt.prefix)
+		}
+		if s := commonSuffix(tt.a, tt.b); s != tt.suffix {
+			t.Errorf("commonSuffix(%q, %q) = %d, want %d", tt.a, tt.b, s, tt.suffix)
+		}
 	}
 }
 
