@@ -276,11 +276,16 @@ func (p *SARIF) result(f analyzer.Finding, loc sarifLocator, index map[*analyzer
 		location.AddLogicalLocation(sarifObject(f.Object))
 	}
 	result.AddLocation(location)
-	// A finding placed on a template keeps the rendered position, and the
-	// places related to it, as related locations.
+	// A finding placed where its text was written (a chart's template)
+	// keeps the generated position, and the places related to it, as
+	// related locations.
 	if g := f.Generated; g != nil {
+		what := "generated output" // a kustomize build
+		if f.Source != "" {
+			what = "rendered output" // a Helm chart
+		}
 		rl := loc.location(place{file: g.File, pos: *g}).WithID(1).
-			WithMessage(sarif.NewTextMessage(fmt.Sprintf("rendered output: line %d, column %d", g.Line, g.Column)))
+			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: line %d, column %d", what, g.Line, g.Column)))
 		result.AddRelatedLocation(rl)
 	}
 	for i, r := range f.Related {
