@@ -94,7 +94,9 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 				continue
 			}
 			if at, ok := pt.writes(p.obj, segs); ok {
-				related := []Related{overlay}
+				// The overlay comes last: messages that name a
+				// field's place name the last related one.
+				var related []Related
 				switch {
 				case baseOK:
 					related = append(related, Related{Position: base, Message: "the base resource"})
@@ -104,6 +106,7 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 					whole, _ := doc.Locate("")
 					related = append(related, Related{Position: whole, Message: "the base resource"})
 				}
+				related = append(related, overlay)
 				return at, related, true
 			}
 		}

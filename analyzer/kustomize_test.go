@@ -148,11 +148,11 @@ func TestKustomizeOverlaysPlaced(t *testing.T) {
 			t.Errorf("%s %s: generated in %q, want the overlay's directory", f.Object, f.Message, f.Generated.File)
 		}
 		overlay := f.Generated.File
-		if len(f.Related) == 0 || f.Related[0].Position.File != filepath.Join(overlay, "kustomization.yaml") || !strings.Contains(f.Related[0].Message, "kustomization") {
-			t.Errorf("%s %s: related %+v, want the overlay's kustomization first", f.Object, f.Message, f.Related)
+		if n := len(f.Related); n == 0 || f.Related[n-1].Position.File != filepath.Join(overlay, "kustomization.yaml") || !strings.Contains(f.Related[n-1].Message, "kustomization") {
+			t.Errorf("%s %s: related %+v, want the overlay's kustomization last", f.Object, f.Message, f.Related)
 		}
 		inPatch := !strings.Contains(f.Position.File, "/base/")
-		hasBase := len(f.Related) > 1 && strings.Contains(f.Related[1].Position.File, "/base/deployment.yaml")
+		hasBase := len(f.Related) > 1 && strings.Contains(f.Related[0].Position.File, "/base/deployment.yaml")
 		if inPatch && f.Message != "audience of metrics-token" && f.Message != "expiration of metrics-token" && !hasBase {
 			t.Errorf("%s %s in a patch: related %+v, want the base resource too", f.Object, f.Message, f.Related)
 		}

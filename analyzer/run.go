@@ -100,20 +100,6 @@ type Placer interface {
 	Place(path string, pos Position) (at Position, related []Related, ok bool)
 }
 
-// Where is where a person wrote the field at path (or its nearest existing
-// ancestor): through the object's Placer when it has one that can say, else
-// in the object's own file. Rules that name another object's field in a
-// message use it, so the message points where the finding would.
-func (o *Object) Where(path string) Position {
-	pos, _ := o.Locate(path)
-	if o.Placer != nil {
-		if at, _, ok := o.Placer.Place(canonicalPath(path), pos); ok {
-			return at
-		}
-	}
-	return pos
-}
-
 // Pass is what a rule sees of one object. Rules report; they never print,
 // sort or filter.
 type Pass struct {
@@ -291,6 +277,10 @@ func changed(f Finding, c Changes, stdin string) bool {
 		return true
 	case f.Position.Line == 0 || isDir(file):
 		return c.Under(file)
+	case f.Source != "" && f.Generated != nil && isDir(f.Generated.File):
+		// Placed on a template: a change anywhere in the chart (its
+		// values, a helper) may have made it.
+		return c.Under(f.Generated.File)
 	case c.Lines(file, f.Position.Line, max(f.Position.Line, f.Position.EndLine)):
 		return true
 	case f.obj != nil:
