@@ -99,12 +99,12 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 				var related []Related
 				switch {
 				case baseOK:
-					related = append(related, Related{Position: base, Message: "the base resource"})
+					related = append(related, Related{Position: base, Message: fmt.Sprintf("patches the base resource at %s:%d", base.File, base.Line)})
 				case doc != nil:
 					// The field is the patch's alone: the resource
 					// it patched.
 					whole, _ := doc.Locate("")
-					related = append(related, Related{Position: whole, Message: "the base resource"})
+					related = append(related, Related{Position: whole, Message: fmt.Sprintf("patches the base resource at %s:%d", whole.File, whole.Line)})
 				}
 				related = append(related, overlay)
 				return at, related, true
