@@ -22,6 +22,7 @@ import (
 	"helm.sh/helm/v4/pkg/getter"
 	release "helm.sh/helm/v4/pkg/release/v1"
 	"helm.sh/helm/v4/pkg/strvals"
+	"sigs.k8s.io/yaml"
 )
 
 // HelmOptions are how charts are rendered, as the flags of `helm template`
@@ -49,6 +50,20 @@ type HelmOptions struct {
 func isChartDir(dir string) bool {
 	info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
 	return err == nil && !info.IsDir()
+}
+
+// isLibraryChart reports whether a chart directory's Chart.yaml says it is
+// a library chart. A Chart.yaml that cannot be read or parsed is not one: the
+// chart is then rendered, and Helm says what is wrong with it.
+func isLibraryChart(dir string) bool {
+	data, err := ReadFile(filepath.Join(dir, "Chart.yaml"), DefaultLimits.MaxFileBytes)
+	if err != nil {
+		return false
+	}
+	var meta struct {
+		Type string `json:"type"`
+	}
+	return yaml.Unmarshal(data, &meta) == nil && meta.Type == "library"
 }
 
 // chartOf is the chart a file or directory belongs to: the nearest directory

@@ -388,3 +388,26 @@ func TestHelmValueFlags(t *testing.T) {
 		t.Error("the API version is there without --api-versions")
 	}
 }
+
+// A library chart found while walking is left to the charts that use it;
+// named, it is Helm's error.
+func TestHelmLibraryChartWhileWalking(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, agentChart, filepath.Join(dir, "agent"))
+	lib := filepath.Join(dir, "common")
+	if err := os.MkdirAll(filepath.Join(lib, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"Chart.yaml": "apiVersion: v2\nname: common\nversion: 2.0.0\ntype: library\n",
+		"templates/_names.tpl": "{{- define \"common.fullname\" -}}{{ .Release.Name }}{{- end -}}\n"} {
+		if err := os.WriteFile(filepath.Join(lib, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if in := (&Loader{}).Load([]string{dir}); len(in.Problems) > 0 || len(in.Objects) != 2 {
+		t.Fatalf("walking: %d objects, problems %+v; want the agent chart's 2 and nothing of the library", len(in.Objects), in.Problems)
+	}
+	if in := (&Loader{}).Load([]string{lib}); len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, "library charts are not installable") {
+		t.Fatalf("the library chart named: problems %+v", in.Problems)
+	}
+}
