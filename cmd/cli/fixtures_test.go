@@ -16,7 +16,7 @@ func TestFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{"rules", "loader"} {
+	for _, dir := range []string{"rules", "loader", "charts"} {
 		for _, c := range analysistest.Cases(t, filepath.Join("..", "..", "testdata", dir)) {
 			t.Run(dir+"/"+c.Name, func(t *testing.T) {
 				// A directory with a .tokenlint.yaml is linted as
@@ -43,7 +43,7 @@ func TestEveryRuleHasAFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[*analyzer.Rule]bool{}
-	for _, dir := range []string{"rules", "loader"} {
+	for _, dir := range []string{"rules", "loader", "charts"} {
 		for _, c := range analysistest.Cases(t, filepath.Join("..", "..", "testdata", dir)) {
 			for _, p := range c.Paths {
 				wants, err := analysistest.ExpectationsUnder(p)
