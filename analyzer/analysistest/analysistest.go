@@ -63,7 +63,7 @@ func (e Expectation) String() string {
 }
 
 var (
-	wantComment = regexp.MustCompile(`(?:^|\s)(?:#|\{\{-?\s*/\*)\s*want(\+\d+)?:\s*(.*?)(?:\s*\*/\s*-?\}\})?$`)
+	wantComment = regexp.MustCompile(`(?:(?:^|\s)#|\{\{-?\s*/\*)\s*want(\+\d+)?:\s*(.*?)(?:\s*\*/\s*-?\}\})?$`)
 	wantLine    = regexp.MustCompile(`^\s*(\d+):\s*(.*)$`)
 	wantToken   = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|(\S+)`)
 )
