@@ -324,6 +324,9 @@ func TestHelmRefusals(t *testing.T) {
 		{"--set-file of a device", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=/dev/zero"}}}, agentChart, "/dev/zero"},
 		{"--set-file of standard input", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=-"}}}, agentChart, "standard input"},
 		{"bad --set-json", Loader{Helm: HelmOptions{SetJSON: []string{"token={"}}}, agentChart, "failed parsing --set-json data"},
+		// Read as a file name, never fetched: there is no such file.
+		{"--set-file of a URL", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=https://example.com/audience"}}}, agentChart, "https://example.com/audience"},
+		{"values file of a URL", Loader{Helm: HelmOptions{ValueFiles: []string{"https://example.com/values.yaml"}}}, agentChart, "https://example.com/values.yaml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
