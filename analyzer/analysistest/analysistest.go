@@ -238,6 +238,9 @@ func checkColumn(f analyzer.Finding) error {
 		return fmt.Errorf("column beyond the end of the line")
 	}
 	at := strings.TrimLeft(string(line[f.Position.Column-1:]), `"'`)
+	if strings.HasPrefix(at, "{{") {
+		return nil // a chart template's action, which wrote the field
+	}
 	if i := strings.LastIndexByte(f.Path, '['); i >= 0 && strings.HasSuffix(f.Path, "]") {
 		if _, err := strconv.Atoi(f.Path[i+1 : len(f.Path)-1]); err == nil {
 			return nil // a list item
