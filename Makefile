@@ -16,7 +16,7 @@ FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
 # fuzz: how long each fuzz target runs
 FUZZTIME ?= 1m
 
-.PHONY: build test race lint fuzz bench bench-printers release-snapshot clean
+.PHONY: build test race lint fuzz bench bench-printers bench-tplmap release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
@@ -70,6 +70,15 @@ bench-printers: build $(FINDINGS_CORPUS)
 		/usr/bin/time -f "$$f: wall %e s, peak RSS %M KiB, CPU %U s user + %S s sys" \
 			$(BIN) lint --no-config --fail-on never --format $$f --output /dev/null $(FINDINGS_CORPUS); \
 	done
+
+# bench-tplmap times rendering a chart with and without the template
+# source map (the render child alone: wall and CPU time, peak RSS), on the
+# tplmap-shop chart as it is and grown to TOKENS projected tokens. The
+# mapping must not more than double rendering.
+TOKENS ?= 2000
+bench-tplmap: build
+	python3 scripts/bench-tplmap.py $(BIN) testdata/charts/tplmap-shop 9
+	python3 scripts/bench-tplmap.py $(BIN) testdata/charts/tplmap-shop 7 --tokens $(TOKENS)
 
 # release-snapshot builds every release archive into dist/ from .goreleaser.yaml
 # without publishing anything (GoReleaser v2: go install

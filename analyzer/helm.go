@@ -23,6 +23,8 @@ import (
 	release "helm.sh/helm/v4/pkg/release/v1"
 	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
+
+	"github.com/tokenlint/tokenlint/internal/tplmap"
 )
 
 // HelmOptions are how charts are rendered, as the flags of `helm template`
@@ -44,6 +46,10 @@ type HelmOptions struct {
 	// Log, when set, receives Helm's own log lines (warnings such as
 	// "skipping unknown hooks"); nil discards them.
 	Log io.Writer
+	// NoSourceMap leaves findings on the rendered output: the chart is
+	// rendered once, without the instrumented rendering that maps it to
+	// its templates (see tplmap.go). For measuring what mapping costs.
+	NoSourceMap bool
 }
 
 // isChartDir reports whether a directory is a Helm chart.
@@ -125,11 +131,11 @@ func isPackagedChart(name string) bool {
 // loader's limits: in a child process when ServeRenderChild made this
 // program able to (the tokenlint command always is), so that nothing a
 // chart does can hang or kill the run; in this process otherwise.
-func (l *Loader) renderChart(path string) ([]byte, error) {
+func (l *Loader) renderChart(path string) ([]byte, *tplmap.Map, error) {
 	lim := l.limits()
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req := renderRequest{
 		Chart:          abs,
@@ -145,6 +151,7 @@ func (l *Loader) renderChart(path string) ([]byte, error) {
 		MaxFileBytes:   lim.MaxFileBytes,
 		MaxRenderBytes: lim.MaxRenderBytes,
 		Log:            l.Helm.Log != nil,
+		SourceMap:      !l.Helm.NoSourceMap && !isPackagedChart(path),
 	}
 	if renderChildReady.Load() {
 		return renderInChild(req, lim.RenderTimeout, l.Helm.Log)
@@ -153,11 +160,11 @@ func (l *Loader) renderChart(path string) ([]byte, error) {
 	if l.Helm.Log != nil {
 		log = slog.NewTextHandler(lockedWriter{l.Helm.Log}, nil)
 	}
-	out, err := render(req, log)
+	out, smap, err := render(req, log)
 	if err == nil && int64(len(out)) > req.MaxRenderBytes {
-		return nil, errRenderTooLarge(req.MaxRenderBytes)
+		return nil, nil, errRenderTooLarge(req.MaxRenderBytes)
 	}
-	return out, err
+	return out, smap, err
 }
 
 // render renders a chart exactly as `helm template` does by default:
@@ -167,16 +174,17 @@ func (l *Loader) renderChart(path string) ([]byte, error) {
 // positions match its output line for line. Every file it reads itself (a
 // packaged chart, values files) goes through ReadFile; Helm's own log lines
 // go to log. It is the renderer, whether it runs in a child process or not.
-func render(req renderRequest, log slog.Handler) ([]byte, error) {
+func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 	chrt, err := loadChart(req)
 	if err != nil {
-		return nil, fmt.Errorf("cannot load Helm chart: %w", err)
+		return nil, nil, fmt.Errorf("cannot load Helm chart: %w", err)
 	}
 	vals, err := mergeValues(req)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read Helm values: %w", err)
+		return nil, nil, fmt.Errorf("cannot read Helm values: %w", err)
 	}
-	inst := action.NewInstall(action.NewConfiguration(action.ConfigurationSetLogger(log)))
+	cfg := action.NewConfiguration(action.ConfigurationSetLogger(log))
+	inst := action.NewInstall(cfg)
 	inst.DryRunStrategy = action.DryRunClient
 	inst.Replace = true
 	inst.ReleaseName = req.ReleaseName
@@ -185,17 +193,17 @@ func render(req renderRequest, log slog.Handler) ([]byte, error) {
 	if req.KubeVersion != "" {
 		kv, err := common.ParseKubeVersion(req.KubeVersion)
 		if err != nil {
-			return nil, fmt.Errorf("invalid kube version '%s': %w", req.KubeVersion, err)
+			return nil, nil, fmt.Errorf("invalid kube version '%s': %w", req.KubeVersion, err)
 		}
 		inst.KubeVersion = kv
 	}
 	r, err := inst.Run(chrt, vals)
 	if err != nil {
-		return nil, fmt.Errorf("cannot render Helm chart: %w", err)
+		return nil, nil, fmt.Errorf("cannot render Helm chart: %w", err)
 	}
 	rel, ok := r.(*release.Release)
 	if !ok {
-		return nil, fmt.Errorf("cannot render Helm chart: unexpected release type %T", r)
+		return nil, nil, fmt.Errorf("cannot render Helm chart: unexpected release type %T", r)
 	}
 	// The stream `helm template` prints: the manifest, then the hooks.
 	var out bytes.Buffer
@@ -204,7 +212,14 @@ func render(req renderRequest, log slog.Handler) ([]byte, error) {
 	for _, h := range rel.Hooks {
 		fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
 	}
-	return out.Bytes(), nil
+	// Template positions (tplmap.go): never a reason to fail the render.
+	var smap *tplmap.Map
+	if req.SourceMap {
+		if smap, err = sourceMap(chrt, vals, cfg, inst, out.Bytes()); err != nil {
+			smap = &tplmap.Map{Error: err.Error()}
+		}
+	}
+	return out.Bytes(), smap, nil
 }
 
 // loadChart loads a chart directory, or a packaged chart read through the

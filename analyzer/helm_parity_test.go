@@ -121,7 +121,7 @@ func TestHelmTemplateParity(t *testing.T) {
 				if err != nil {
 					t.Fatalf("helm template %s: %v\n%s", strings.Join(run.flags, " "), err, stderr.String())
 				}
-				got, err := render(run.req, slog.DiscardHandler)
+				got, _, err := render(run.req, slog.DiscardHandler)
 				if err != nil {
 					t.Fatalf("tokenlint: %v", err)
 				}

@@ -17,6 +17,8 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	yaml4 "go.yaml.in/yaml/v4"
+
+	"github.com/tokenlint/tokenlint/internal/tplmap"
 )
 
 // StdinName is the file name given to standard input when the Loader names
@@ -148,7 +150,8 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			read[k] = l.read(srcs[k].src)
 		}
 	})
-	var chunkPath []int // the path each chunk came from
+	var chunkPath []int      // the path each chunk came from
+	var chunkMap []*chartMap // the source map of each chunk's chart
 	for k, s := range srcs {
 		i, src := s.path, s.src
 		if src.stdin {
@@ -174,10 +177,16 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		for k := range ds {
 			ds[k].Context = context
 		}
+		var cm *chartMap
+		if m := read[k].smap; m != nil && m.Error == "" {
+			cm = newChartMap(m, src.name, data, l.Helm.ValueFiles, l.limits().MaxFileBytes)
+			cm.placeDirectives(ds)
+		}
 		in.Directives = append(in.Directives, ds...)
 		cs := splitDocuments(src.name, data)
 		for range cs {
 			chunkPath = append(chunkPath, i)
+			chunkMap = append(chunkMap, cm)
 		}
 		chunks = append(chunks, cs...)
 	}
@@ -203,6 +212,9 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	for k, r := range results {
 		for _, o := range r.objects {
 			o.Context = context
+			if cm := chunkMap[k]; cm != nil {
+				o.Placer = chartPlacer{cm: cm, obj: o}
+			}
 		}
 		in.Objects = append(in.Objects, r.objects...)
 		target.Problems = append(target.Problems, r.problems...)
@@ -225,6 +237,7 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 type readResult struct {
 	data []byte
 	err  error
+	smap *tplmap.Map // a rendered chart's source map, if any
 }
 
 // read reads a file or standard input, or renders a chart.
@@ -232,7 +245,7 @@ func (l *Loader) read(src input) readResult {
 	var r readResult
 	switch {
 	case src.chart:
-		r.data, r.err = l.renderChart(src.name)
+		r.data, r.smap, r.err = l.renderChart(src.name)
 	case src.stdin:
 		r.data, r.err = l.readStdin()
 	default:

@@ -13,10 +13,13 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tokenlint/tokenlint/internal/tplmap"
 )
 
 // Charts are rendered in a child process: the program re-executes itself
@@ -79,6 +82,10 @@ type renderRequest struct {
 	MaxRenderBytes int64    `json:"maxRenderBytes"`
 	// Log asks for Helm's log lines on standard error.
 	Log bool `json:"log,omitempty"`
+	// SourceMap asks for the map of the stream to the templates (see
+	// tplmap.go): standard output then holds the stream's length in
+	// decimal and a newline, the stream, and the map as JSON.
+	SourceMap bool `json:"sourceMap,omitempty"`
 }
 
 // memoryFor is the memory a child rendering at most maxRender bytes may
@@ -115,7 +122,7 @@ func serveRender(stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	slog.SetDefault(slog.New(handler))
 
-	out, err := render(req, handler)
+	out, smap, err := render(req, handler)
 	if err != nil {
 		io.WriteString(stdout, err.Error())
 		return renderFailed
@@ -123,8 +130,16 @@ func serveRender(stdin io.Reader, stdout, stderr io.Writer) int {
 	if int64(len(out)) > req.MaxRenderBytes {
 		return renderTooLarge
 	}
+	if req.SourceMap {
+		fmt.Fprintf(stdout, "%d\n", len(out))
+	}
 	if _, err := stdout.Write(out); err != nil {
 		return renderFailed
+	}
+	if req.SourceMap {
+		if err := writeSourceMap(stdout, smap, req.MaxRenderBytes); err != nil {
+			return renderFailed
+		}
 	}
 	return renderOK
 }
@@ -144,14 +159,14 @@ func watchMemory(limit int64) {
 
 // renderInChild renders a chart in a child process within the limits. log,
 // when set, receives the child's standard error: Helm's log lines.
-func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]byte, error) {
+func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]byte, *tplmap.Map, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("cannot render Helm chart: cannot find tokenlint's executable to render in: %w", err)
+		return nil, nil, fmt.Errorf("cannot render Helm chart: cannot find tokenlint's executable to render in: %w", err)
 	}
 	body, err := json.Marshal(req)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
@@ -165,13 +180,14 @@ func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]b
 	cmd.WaitDelay = time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot render Helm chart: cannot start the renderer: %w", err)
+		return nil, nil, fmt.Errorf("cannot render Helm chart: cannot start the renderer: %w", err)
 	}
-	out, readErr := io.ReadAll(io.LimitReader(stdout, req.MaxRenderBytes+1))
-	over := int64(len(out)) > req.MaxRenderBytes
+	limit := readLimit(req)
+	out, readErr := io.ReadAll(io.LimitReader(stdout, limit))
+	over := int64(len(out)) >= limit
 	if over {
 		_ = cmd.Process.Kill()
 	}
@@ -180,23 +196,78 @@ func renderInChild(req renderRequest, timeout time.Duration, log io.Writer) ([]b
 		_, _ = lockedWriter{log}.Write(stderr.Bytes())
 	}
 	status := cmd.ProcessState.ExitCode()
+	var smap *tplmap.Map
+	if req.SourceMap && status == renderOK && !over {
+		out, smap = splitSourceMap(out)
+		over = int64(len(out)) > req.MaxRenderBytes
+	}
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return nil, fmt.Errorf("cannot render Helm chart: rendering took longer than the limit of %v (limits.helmRenderTimeout): a template may loop without end", timeout)
+		return nil, nil, fmt.Errorf("cannot render Helm chart: rendering took longer than the limit of %v (limits.helmRenderTimeout): a template may loop without end", timeout)
 	case over || status == renderTooLarge:
-		return nil, errRenderTooLarge(req.MaxRenderBytes)
+		return nil, nil, errRenderTooLarge(req.MaxRenderBytes)
 	case status == renderOK && waitErr == nil && readErr == nil:
-		return out, nil
+		return out, smap, nil
 	case status == renderFailed && len(out) > 0:
-		return nil, errors.New(string(out))
-	case status == renderMemory || strings.Contains(stderr.String(), "out of memory"):
-		return nil, fmt.Errorf("cannot render Helm chart: rendering needs more than %s of memory, the bound that limits.helmRenderSize (%s) sets", formatBytes(memoryFor(req.MaxRenderBytes)), formatBytes(req.MaxRenderBytes))
+		return nil, nil, errors.New(string(out))
+	case status == renderMemory || outOfMemory(stderr.String()):
+		return nil, nil, fmt.Errorf("cannot render Helm chart: rendering needs more than %s of memory, the bound that limits.helmRenderSize (%s) sets", formatBytes(memoryFor(req.MaxRenderBytes)), formatBytes(req.MaxRenderBytes))
 	}
 	why := firstLine(stderr.String())
 	if why == "" {
 		why = cmd.ProcessState.String()
 	}
-	return nil, fmt.Errorf("cannot render Helm chart: the renderer failed: %s", why)
+	return nil, nil, fmt.Errorf("cannot render Helm chart: the renderer failed: %s", why)
+}
+
+// readLimit is how much a child may write: the stream, and with a source
+// map its length and the map, which writeSourceMap bounds.
+func readLimit(req renderRequest) int64 {
+	if req.SourceMap {
+		return 4*req.MaxRenderBytes + 64
+	}
+	return req.MaxRenderBytes + 1
+}
+
+// writeSourceMap writes a child's source map after its stream. A map larger
+// than three times the largest stream is not sent: the parent is told why.
+func writeSourceMap(w io.Writer, m *tplmap.Map, maxRender int64) error {
+	if m == nil {
+		m = &tplmap.Map{Error: "no source map was made"}
+	}
+	data, err := json.Marshal(m)
+	if err != nil || int64(len(data)) > 3*maxRender {
+		data, _ = json.Marshal(&tplmap.Map{Error: fmt.Sprintf("the source map is larger than %s", formatBytes(3*maxRender))})
+	}
+	_, err = w.Write(data)
+	return err
+}
+
+// splitSourceMap splits what a child asked for a source map wrote into the
+// stream and the map. Output that does not split is all stream, unmapped.
+func splitSourceMap(out []byte) ([]byte, *tplmap.Map) {
+	nl := bytes.IndexByte(out, '\n')
+	n, err := strconv.Atoi(string(out[:max(nl, 0)]))
+	if nl < 0 || err != nil || n < 0 || n > len(out)-nl-1 {
+		return out, &tplmap.Map{Error: "the renderer sent no source map"}
+	}
+	stream := out[nl+1 : nl+1+n]
+	m := &tplmap.Map{}
+	if err := json.Unmarshal(out[nl+1+n:], m); err != nil {
+		m = &tplmap.Map{Error: "the renderer's source map does not parse: " + err.Error()}
+	}
+	return stream, m
+}
+
+// outOfMemory reports whether a child's standard error is the Go runtime's
+// end when the hard memory limit refuses it memory: "fatal error: runtime:
+// out of memory" for a block it cannot have, "fatal error: runtime: cannot
+// allocate memory" when the heap cannot grow (a template that renders
+// without end gets there, in small steps, before the watchdog sees it).
+func outOfMemory(stderr string) bool {
+	return strings.Contains(stderr, "fatal error: runtime: out of memory") ||
+		strings.Contains(stderr, "fatal error: out of memory") ||
+		strings.Contains(stderr, "fatal error: runtime: cannot allocate memory")
 }
 
 func errRenderTooLarge(limit int64) error {

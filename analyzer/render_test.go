@@ -101,6 +101,31 @@ data:
 	loadWithOthers(t, l, chart, "needs more than 264Mi of memory", "limits.helmRenderSize")
 }
 
+// A template that renders without end, given the time, grows the
+// renderer's memory in small steps until the memory bound stops it: the
+// error names the bound, whichever of the watchdog and the hard limit gets
+// there first (the runtime's "cannot allocate memory", which the hard limit
+// gives now and then at the default limits, was once reported as the
+// renderer failing).
+func TestRenderEndlessHitsMemory(t *testing.T) {
+	if !renderChildReady.Load() {
+		t.Skip("charts render in-process")
+	}
+	chart := hostileChart(t, "endless", `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ .Release.Name }}-endless
+data:
+{{- range $i := until 100000 }}
+{{- range $j := until 100000 }}
+  k{{ $i }}-{{ $j }}: ""
+{{- end }}
+{{- end }}
+`)
+	l := &Loader{Limits: Limits{MaxRenderBytes: 1 << 20, RenderTimeout: 10 * time.Minute}}
+	loadWithOthers(t, l, chart, "needs more than 264Mi of memory", "limits.helmRenderSize")
+}
+
 // A single allocation of a gigabyte fails at once under the hard limit,
 // without taking the memory, and the child's end ("fatal error: runtime:
 // out of memory") is reported as the memory bound.

@@ -276,6 +276,10 @@ func changed(f Finding, c Changes, stdin string) bool {
 		return true
 	case f.Position.Line == 0 || f.Source != "" && isDir(file):
 		return c.Under(file)
+	case f.Source != "" && f.Generated != nil && isDir(f.Generated.File):
+		// Placed on a template: a change anywhere in the chart (its
+		// values, a helper) may have made it.
+		return c.Under(f.Generated.File)
 	case c.Lines(file, f.Position.Line, max(f.Position.Line, f.Position.EndLine)):
 		return true
 	case f.obj != nil:

@@ -139,6 +139,23 @@ type Directive struct {
 	// Context is set for directives of context input, which suppress but
 	// are never reported.
 	Context bool
+	// Placed is where the comment is written in a chart's template, when
+	// the chart's source map places it (Position is then in the rendered
+	// stream), and PlacedTarget the template line it covers: the line that
+	// wrote the rendered line it covers. The comment suppresses the
+	// findings placed on that template line, and those left on the
+	// rendered line, however the chart renders.
+	Placed       *Position
+	PlacedTarget int
+}
+
+// written is where a directive is written: in the template when placed.
+func (d Directive) written() (Position, *Position) {
+	if d.Placed != nil {
+		generated := d.Position
+		return *d.Placed, &generated
+	}
+	return d.Position, nil
 }
 
 // scanDirectives finds the "# tokenlint:" comments of a file. It reads
@@ -235,7 +252,7 @@ func annotationDirectives(o *Object) []Directive {
 			if annotations, ok := m.(map[string]any); ok {
 				for _, key := range slices.Sorted(maps.Keys(annotations)) {
 					if key != IgnoreAnnotation && strings.HasPrefix(strings.ToLower(key), "tokenlint.io/") {
-						pos, _ := o.Locate(JoinPath(p, key))
+						pos := o.annotationAt(JoinPath(p, key))
 						ds = append(ds, Directive{Position: pos, Text: unknownAnnotation + key, Object: o, Context: o.Context})
 					}
 				}
@@ -246,7 +263,7 @@ func annotationDirectives(o *Object) []Directive {
 		if !ok {
 			continue
 		}
-		pos, _ := o.Locate(path)
+		pos := o.annotationAt(path)
 		s, isString := v.(string)
 		if !isString {
 			s = fmt.Sprint(v)
@@ -258,6 +275,19 @@ func annotationDirectives(o *Object) []Directive {
 		ds = append(ds, d)
 	}
 	return ds
+}
+
+// annotationAt is where an annotation is written: in a chart, the values
+// key that set it (podAnnotations in values.yaml, through toYaml) or the
+// template line; in the input otherwise.
+func (o *Object) annotationAt(path string) Position {
+	pos, related := o.Place(path)
+	for _, r := range related {
+		if strings.HasPrefix(r.Message, valuesKeyMessage) {
+			return r.Position
+		}
+	}
+	return pos
 }
 
 // suppression is a directive checked against the catalog.
@@ -363,7 +393,8 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		s, problem := parseDirective(d, reg)
 		if s == nil {
 			if !d.Context {
-				f := Finding{Rule: InvalidSuppression, Severity: InvalidSuppression.Severity, Message: problem, Position: d.Position, Source: d.Source}
+				at, generated := d.written()
+				f := Finding{Rule: InvalidSuppression, Severity: InvalidSuppression.Severity, Message: problem, Position: at, Generated: generated, Source: d.Source}
 				if d.Object != nil {
 					f.Object, f.Source, f.obj = d.Object.Ref(), d.Object.Source, d.Object
 				}
@@ -376,6 +407,10 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 			byObject[d.Object] = append(byObject[d.Object], s)
 		} else {
 			byLine[lineKey{d.Position.File, d.Target}] = append(byLine[lineKey{d.Position.File, d.Target}], s)
+			if d.Placed != nil {
+				k := lineKey{d.Placed.File, d.PlacedTarget}
+				byLine[k] = append(byLine[k], s)
+			}
 		}
 	}
 	if len(all) == 0 {
@@ -389,7 +424,8 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 			if i := slices.Index(s.rules, f.Rule); i >= 0 {
 				s.used[i] = true
 				if f.Suppression == nil {
-					f.Suppression = &Suppression{Kind: "inSource", Via: via, Reason: s.reason, Position: s.d.Position}
+					at, _ := s.d.written()
+					f.Suppression = &Suppression{Kind: "inSource", Via: via, Reason: s.reason, Position: at}
 				}
 			}
 		}
@@ -425,13 +461,18 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 			continue
 		}
 		where := "on this line"
+		at, generated := s.d.written()
+		target := s.d.Target
+		if s.d.Placed != nil {
+			target = s.d.PlacedTarget
+		}
 		switch {
 		case s.d.Object != nil:
 			where = "on " + s.d.Object.Ref().String()
-		case s.d.Target != s.d.Position.Line:
-			where = fmt.Sprintf("on line %d", s.d.Target)
+		case target != at.Line:
+			where = fmt.Sprintf("on line %d", target)
 		}
-		f := Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, Position: s.d.Position, Source: s.d.Source,
+		f := Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, Position: at, Generated: generated, Source: s.d.Source,
 			Message: fmt.Sprintf("suppression of %s suppresses nothing: no such finding %s. Remove it, or move it to the finding's line", strings.Join(unused, ", "), where)}
 		if s.d.Object != nil {
 			f.Object, f.Source, f.obj = s.d.Object.Ref(), s.d.Object.Source, s.d.Object

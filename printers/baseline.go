@@ -42,8 +42,15 @@ func (p *BaselineWriter) Print(w io.Writer, rep *analyzer.Report) error {
 		if f.Fingerprint == "" || f.Rule == analyzer.InvalidManifest || (f.Suppression != nil && f.Suppression.Kind == "inSource") {
 			continue
 		}
+		// The file the fingerprint names: for a finding placed on a
+		// chart's template, the chart (see analyzer.Finding.Generated),
+		// so that an entry fixed in it counts as fixed.
+		at := f.Position
+		if f.Generated != nil {
+			at = *f.Generated
+		}
 		out.Findings = append(out.Findings, baselineEntry{Fingerprint: f.Fingerprint, RuleID: f.Rule.ID,
-			File: rep.RootRelative(f.Position.File), Line: f.Position.Line, Message: f.Message})
+			File: rep.RootRelative(at.File), Line: at.Line, Message: f.Message})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

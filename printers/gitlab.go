@@ -74,8 +74,9 @@ type gitlabLines struct {
 // warning and note are critical, major and minor (blocker and info are left
 // for nothing tokenlint reports: an error is serious, but the rule's own
 // severity, as configured, is what tokenlint knows). A problem with a whole
-// file, and a finding placed on a Helm template as a whole (see placeOf), is
-// on its first line, since GitLab needs one. A Code Climate description is
+// file, and a chart's finding its source map could not place on a template
+// (on the chart as a whole, see placeOf), is on its first line, since
+// GitLab needs one. A Code Climate description is
 // one line: it goes through printable.Line, as a text line does, so line
 // breaks, control characters and bidirectional overrides from a manifest
 // show escaped (\n, \x1b, \u202e).

@@ -42,6 +42,25 @@ type jsonFinding struct {
 	SuppressionKind   string       `json:"suppressionKind,omitempty"`
 	SuppressionReason string       `json:"suppressionReason,omitempty"`
 	Suppression       *jsonSuppr   `json:"suppression,omitempty"`
+	// Placement is "template" for a finding of a chart placed on the
+	// template text that wrote it (file, line and column are the
+	// template's; rendered is the position in the rendered stream), and
+	// "rendered" for one the chart's source map could not place (file,
+	// line and column count lines of the rendered stream). Empty for
+	// other findings.
+	Placement string      `json:"placement,omitempty"`
+	Rendered  *jsonPlace  `json:"rendered,omitempty"`
+	Related   []jsonPlace `json:"related,omitempty"`
+}
+
+// jsonPlace is a position, and for a related place what it is.
+type jsonPlace struct {
+	File      string `json:"file"`
+	Line      int    `json:"line,omitempty"`
+	Column    int    `json:"column,omitempty"`
+	EndLine   int    `json:"endLine,omitempty"`
+	EndColumn int    `json:"endColumn,omitempty"`
+	Message   string `json:"message,omitempty"`
 }
 
 // jsonSuppr is where a suppression is written.
@@ -113,6 +132,19 @@ func (p *JSON) finding(f analyzer.Finding) jsonFinding {
 		File: p.opts.relPath(f.Position.File), Line: f.Position.Line, Column: f.Position.Column,
 		EndLine: f.Position.EndLine, EndColumn: f.Position.EndColumn, Template: f.Source,
 		Object: f.Object, Path: f.Path, Fingerprint: f.Fingerprint,
+	}
+	switch pl := placeOf(f.Position, f.Source); {
+	case f.Generated != nil && f.Source != "":
+		jf.Placement = "template"
+	case pl.chart:
+		jf.Placement = "rendered"
+	}
+	if g := f.Generated; g != nil {
+		jf.Rendered = &jsonPlace{File: p.opts.relPath(g.File), Line: g.Line, Column: g.Column, EndLine: g.EndLine, EndColumn: g.EndColumn}
+	}
+	for _, r := range f.Related {
+		jf.Related = append(jf.Related, jsonPlace{File: p.opts.relPath(r.Position.File), Line: r.Position.Line, Column: r.Position.Column,
+			EndLine: r.Position.EndLine, EndColumn: r.Position.EndColumn, Message: r.Message})
 	}
 	if s := f.Suppression; s != nil {
 		jf.Suppressed, jf.SuppressionKind, jf.SuppressionReason = true, s.Kind, s.Reason

@@ -123,56 +123,78 @@ func countFindings(fs []analyzer.Finding) counts {
 }
 
 // findingMessage is a finding's message for a code host, on one line: the
-// rule's message, then the object and, for Helm output, the template, as in
-// the text format, and where in the rendered chart when the place could not
-// keep the position.
+// rule's message, then the object and what the finding says about where it
+// points (see notes), and where in the rendered chart when the place could
+// not keep the position.
 func findingMessage(f analyzer.Finding, pl place) string {
 	msg := f.Message
 	if ref := f.Object.String(); ref != "" {
 		msg += " [" + ref + "]"
 	}
-	switch {
-	case pl.rendered != "" && f.Source != "":
-		msg += fmt.Sprintf(" (template %s, %s)", f.Source, pl.rendered)
-	case f.Source != "":
-		msg += " (template " + f.Source + ")"
+	notes := notes(f, pl)
+	if pl.rendered != "" {
+		notes = append(notes, pl.rendered)
+	}
+	if len(notes) > 0 {
+		msg += " (" + strings.Join(notes, "; ") + ")"
 	}
 	return msg
+}
+
+// unmappedNote is what a finding of a chart says when the chart's source
+// map could not place it on a template.
+const unmappedNote = "points at the rendered output: the template could not be mapped here"
+
+// notes are what a finding says beside its position: for a finding placed
+// on a template, the places related to it (the values key that set it, the
+// template that included the helper); for a chart's finding left on the
+// rendered output, its template and that it points at the rendered output;
+// for `helm template` output read as a file, its template.
+func notes(f analyzer.Finding, pl place) []string {
+	var ns []string
+	switch {
+	case f.Generated != nil:
+		for _, r := range f.Related {
+			ns = append(ns, r.Message)
+		}
+	case pl.chart && f.Source != "":
+		ns = append(ns, "template "+f.Source+": "+unmappedNote)
+	case f.Source != "":
+		ns = append(ns, "template "+f.Source)
+	}
+	return ns
 }
 
 // place is where a code host should show a finding.
 type place struct {
 	file string
 	pos  analyzer.Position // Line 0: the file as a whole
+	// chart is set for a position in a chart's rendered stream: one its
+	// source map could not place on a template.
+	chart bool
 	// rendered says where in a chart's rendered stream the finding is, when
 	// pos had to be dropped for it.
 	rendered string
 }
 
-// placeOf places a position. A position in a Helm chart (a chart directory
-// or a packaged .tgz given on the command line) counts lines of the rendered
-// stream, which no file holds: it is placed on the template file when the
-// chart directory has it, on the chart otherwise, without a line either way.
+// placeOf places a finding's position. A position in a Helm chart (a chart
+// directory or a packaged .tgz given on the command line) that the chart's
+// source map could not place on a template counts lines of the rendered
+// stream, which no file holds: it is placed on the chart, without a line.
+// A finding placed on a template is on the template's line.
 func placeOf(pos analyzer.Position, source string) place {
 	pl := place{file: pos.File, pos: pos}
 	if source == "" || pos.Line == 0 || !isChart(pos.File) {
 		return pl
 	}
+	pl.chart = true
 	pl.rendered = fmt.Sprintf("line %d, column %d of the rendered chart", pos.Line, pos.Column)
 	pl.pos = analyzer.Position{File: pos.File}
-	// The source is "<chart name>/templates/x.yaml" (or a subchart's
-	// "<chart>/charts/<sub>/templates/x.yaml"): relative to the chart
-	// directory once the chart name is dropped.
-	if _, rest, ok := strings.Cut(filepath.ToSlash(source), "/"); ok && !strings.Contains("/"+rest+"/", "/../") {
-		tmpl := filepath.Join(pos.File, filepath.FromSlash(rest))
-		if info, err := os.Stat(tmpl); err == nil && info.Mode().IsRegular() {
-			pl.file = tmpl
-			pl.pos.File = tmpl
-		}
-	}
 	return pl
 }
 
+// isChart reports whether a file name names a chart the input rendered (a
+// directory or a packaged chart), not a file of lines.
 func isChart(name string) bool {
 	if name == analyzer.StdinName {
 		return false

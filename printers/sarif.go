@@ -34,7 +34,11 @@ package printers
 // repository root (uriBaseId %SRCROOT%); an absolute file:// URI outside the
 // checkout is accepted but shows no code. Without a region the alert is on
 // the file as a whole. relatedLocations show only when the message links to
-// them.
+// them. A chart's finding placed on a template has its region there, and
+// keeps the rendered position (id 1, on the chart directory) and the related
+// places (the values key, the including templates) as relatedLocations; the
+// message names the related places in words, since GitHub shows no
+// unlinked related location.
 //
 // Fingerprints. GitHub matches a result to an existing alert by tool, ruleId,
 // file and partialFingerprints. upload-sarif adds a primaryLocationLineHash
@@ -272,6 +276,23 @@ func (p *SARIF) result(f analyzer.Finding, loc sarifLocator, index map[*analyzer
 		location.AddLogicalLocation(sarifObject(f.Object))
 	}
 	result.AddLocation(location)
+	// A finding placed where its text was written (a chart's template)
+	// keeps the generated position, and the places related to it, as
+	// related locations.
+	if g := f.Generated; g != nil {
+		what := "generated output" // a kustomize build
+		if f.Source != "" {
+			what = "rendered output" // a Helm chart
+		}
+		rl := loc.location(place{file: g.File, pos: *g}).WithID(1).
+			WithMessage(sarif.NewTextMessage(fmt.Sprintf("%s: line %d, column %d", what, g.Line, g.Column)))
+		result.AddRelatedLocation(rl)
+	}
+	for i, r := range f.Related {
+		rl := loc.location(place{file: r.Position.File, pos: r.Position}).WithID(i + 2).
+			WithMessage(sarif.NewTextMessage(r.Message))
+		result.AddRelatedLocation(rl)
+	}
 	if f.Fingerprint != "" {
 		result.WithPartialFingerprints(map[string]string{sarifFingerprintKey: f.Fingerprint})
 	}

@@ -55,8 +55,8 @@ func (p *Text) Print(w io.Writer, rep *analyzer.Report) error {
 		if ref := f.Object.String(); ref != "" {
 			fmt.Fprintf(bw, " [%s]", printable.Line(ref))
 		}
-		if f.Source != "" {
-			fmt.Fprintf(bw, " (template %s)", printable.Line(f.Source))
+		if ns := notes(f, placeOf(f.Position, f.Source)); len(ns) > 0 {
+			fmt.Fprintf(bw, " (%s)", printable.Line(strings.Join(ns, "; ")))
 		}
 		if f.Suppression != nil {
 			fmt.Fprintf(bw, " (suppressed by %s)", printable.Line(p.opts.suppressedBy(f.Suppression)))

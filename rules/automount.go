@@ -141,9 +141,14 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 		return a
 	}
 	saValue, saWritten := sa.Lookup("automountServiceAccountToken")
-	at, _ := sa.Locate("automountServiceAccountToken")
-	where := fmt.Sprintf("%s:%d", sa.File, at.Line)
-	if sa.Source != "" {
+	// Where a person wrote it: a chart's template line, and the values
+	// key that set it.
+	at, related := sa.Place("automountServiceAccountToken")
+	where := fmt.Sprintf("%s:%d", at.File, at.Line)
+	switch {
+	case len(related) > 0:
+		where += fmt.Sprintf(" (%s)", related[len(related)-1].Message)
+	case sa.Source != "" && at.File == sa.File:
 		where += fmt.Sprintf(" (template %s)", sa.Source)
 	}
 	switch v := saValue.(type) {

@@ -191,10 +191,10 @@ func claim(findings []analyzer.Finding, used []bool, w Expectation, r *analyzer.
 	return false
 }
 
-// isTemplate reports whether a fixture file is a file of a chart's
+// isTemplate reports whether a fixture file is a file under a chart's
 // templates/ directory.
 func isTemplate(file string) bool {
-	return filepath.Base(filepath.Dir(file)) == "templates"
+	return strings.Contains(filepath.ToSlash(filepath.Dir(file))+"/", "/templates/")
 }
 
 // inTemplateOf reports whether a finding left at a chart's rendered stream

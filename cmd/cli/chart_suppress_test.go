@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -26,11 +27,26 @@ type chartFinding struct {
 	File        string `json:"file"`
 	Template    string `json:"template"`
 	Path        string `json:"path"`
+	Placement   string `json:"placement"`
 	Suppressed  bool   `json:"suppressed"`
 	Suppression *struct {
 		Via  string `json:"via"`
+		File string `json:"file"`
 		Line int    `json:"line"`
 	} `json:"suppression"`
+}
+
+// operatorTemplate is the chart's template the findings are placed on.
+const operatorTemplate = operatorChart + "/templates/deployment.yaml"
+
+// fileLines reads a file of the repository as lines.
+func fileLines(t *testing.T, name string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(string(data), "\n")
 }
 
 // lintChartJSON lints with --format json and returns the findings.
@@ -96,15 +112,21 @@ var wantSuppressed = []struct {
 	{"TL101", metricsToken, "comment", 1},                      // inside {{- if .Values.vault.metricsToken.enabled }}
 }
 
+// TestChartSuppressions lints the chart directory, whose findings and
+// suppression comments are placed on the template (and the annotation on
+// values.yaml, where podAnnotations sets it), and the same chart rendered
+// by helm template on standard input, whose lines are the stream's.
 func TestChartSuppressions(t *testing.T) {
 	rendered := renderOperator(t)
-	line := func(n int) string {
-		if n < 1 || n > len(rendered) {
-			return ""
+	lineOf := func(lines []string) func(int) string {
+		return func(n int) string {
+			if n < 1 || n > len(lines) {
+				return ""
+			}
+			return lines[n-1]
 		}
-		return rendered[n-1]
 	}
-	check := func(t *testing.T, file string, code int, findings []chartFinding) {
+	check := func(t *testing.T, file, annotationFile string, line, annotationLine func(int) string, code int, findings []chartFinding) {
 		t.Helper()
 		if code != ExitOK {
 			t.Errorf("exit %d, want %d: every finding is suppressed", code, ExitOK)
@@ -131,15 +153,14 @@ func TestChartSuppressions(t *testing.T) {
 				t.Errorf("%s at %s, line %d: suppressed %v by %+v, want by %s", w.rule, w.path, f.Line, f.Suppressed, f.Suppression, w.via)
 				continue
 			}
-			at := line(f.Suppression.Line)
 			switch {
 			case w.via == "annotation":
-				if !strings.Contains(at, "tokenlint.io/ignore: TL301 -- ") {
-					t.Errorf("%s suppressed at line %d, which is %q, not the podAnnotations' annotation", w.rule, f.Suppression.Line, at)
+				if at := annotationLine(f.Suppression.Line); f.Suppression.File != annotationFile || !strings.Contains(at, "tokenlint.io/ignore: ") || !strings.Contains(at, "TL301 -- ") {
+					t.Errorf("%s suppressed at %s:%d, which is %q, not the podAnnotations' annotation in %s", w.rule, f.Suppression.File, f.Suppression.Line, at, annotationFile)
 				}
-			case f.Suppression.Line != f.Line-w.above || !strings.Contains(at, "# tokenlint:ignore "+w.rule+" -- "):
-				t.Errorf("%s at line %d (%q) suppressed by line %d (%q), want the comment %d line(s) above",
-					w.rule, f.Line, line(f.Line), f.Suppression.Line, at, w.above)
+			case f.Suppression.File != file || f.Suppression.Line != f.Line-w.above || !strings.Contains(line(f.Suppression.Line), "# tokenlint:ignore "+w.rule+" -- "):
+				t.Errorf("%s at line %d (%q) suppressed by %s:%d (%q), want the comment %d line(s) above",
+					w.rule, f.Line, line(f.Line), f.Suppression.File, f.Suppression.Line, line(f.Suppression.Line), w.above)
 			}
 		}
 		if len(findings) != len(wantSuppressed) {
@@ -149,17 +170,23 @@ func TestChartSuppressions(t *testing.T) {
 
 	t.Run("chart directory", func(t *testing.T) {
 		code, findings := lintChartJSON(t, "", operatorChart)
-		check(t, operatorChart, code, findings)
+		for _, f := range findings {
+			if f.Placement != "template" {
+				t.Errorf("%s at %s:%d: placement %q, want template", f.RuleID, f.File, f.Line, f.Placement)
+			}
+		}
+		check(t, operatorTemplate, operatorChart+"/values.yaml", lineOf(fileLines(t, operatorTemplate)),
+			lineOf(fileLines(t, operatorChart+"/values.yaml")), code, findings)
 	})
 	t.Run("helm template on standard input", func(t *testing.T) {
 		code, findings := lintChartJSON(t, strings.Join(rendered, "\n"), "-")
-		check(t, "<stdin>", code, findings)
+		check(t, "<stdin>", "<stdin>", lineOf(rendered), lineOf(rendered), code, findings)
 	})
 }
 
 func TestChartSuppressionsBecomeUnused(t *testing.T) {
 	set := []string{"vault.audience=vault", "vault.tokenTTL=3600"}
-	rendered := renderOperator(t, set...)
+	template := fileLines(t, operatorTemplate)
 	var args []string
 	for _, s := range set {
 		args = append(args, "--set", s)
@@ -169,13 +196,13 @@ func TestChartSuppressionsBecomeUnused(t *testing.T) {
 	for _, f := range findings {
 		switch f.RuleID {
 		case "TL003":
-			// It names the template, as the findings of objects do, so
-			// that SARIF and GitHub annotations place it in the template
-			// rather than at a line of the chart directory.
-			if f.Template != "operator/templates/deployment.yaml" {
-				t.Errorf("TL003 at line %d: template %q", f.Line, f.Template)
+			// It is placed on the template, on the comment's line, as
+			// the findings of objects are.
+			if f.Template != "operator/templates/deployment.yaml" || f.File != operatorTemplate || f.Placement != "template" {
+				t.Errorf("TL003 at %s:%d: template %q, placement %q", f.File, f.Line, f.Template, f.Placement)
+				continue
 			}
-			unused = append(unused, fmt.Sprintf("%d: %s", f.Line, strings.TrimSpace(rendered[f.Line-1])))
+			unused = append(unused, fmt.Sprintf("%d: %s", f.Line, strings.TrimSpace(template[f.Line-1])))
 		case "TL301":
 			if f.Suppression == nil || f.Suppression.Via != "annotation" {
 				t.Errorf("TL301 is not suppressed by the annotation: %+v", f)
@@ -207,5 +234,31 @@ func TestChartSuppressionsBecomeUnused(t *testing.T) {
 	code, findings = lintChartJSON(t, "", "--set", `podAnnotations.tokenlint\.io/ignore=null`, operatorChart)
 	if i := slices.IndexFunc(findings, func(f chartFinding) bool { return f.RuleID == "TL301" }); code != ExitFindings || i < 0 || findings[i].Suppressed {
 		t.Errorf("without the annotation: exit %d, %+v", code, findings)
+	}
+}
+
+// A baseline of a chart's findings, placed on templates, suppresses them
+// on the next run, and an entry whose finding values fixed counts as fixed:
+// its entry names the chart its fingerprint names.
+func TestChartBaseline(t *testing.T) {
+	const chart = "testdata/charts/tplmap-shop"
+	baseline := filepath.Join(t.TempDir(), "baseline.json")
+	if code, _, errs := runIn(t, repoRoot, "lint", "--no-config", "--write-baseline", baseline, chart); code != ExitOK {
+		t.Fatalf("--write-baseline: exit %d: %s", code, errs)
+	}
+	code, rep, errs := lintJSON(t, repoRoot, "--no-config", "--baseline", baseline, chart)
+	if code != ExitOK || len(rep.unsuppressed()) != 0 || rep.Summary.BaselineFixed != 0 {
+		t.Errorf("with its baseline: exit %d (%s), unsuppressed %v, %d fixed; want none", code, errs, rep.unsuppressed(), rep.Summary.BaselineFixed)
+	}
+	// The payments token gets an audience and a longer lifetime: its
+	// TL101 and TL102 are fixed.
+	fixed := filepath.Join(t.TempDir(), "fixed.yaml")
+	tokens := "tokens:\n  - name: vault\n    audience: vault\n    expirationSeconds: 3600\n  - name: payments\n    audience: payments\n    expirationSeconds: 3600\n"
+	if err := os.WriteFile(fixed, []byte(tokens), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, rep, errs = lintJSON(t, repoRoot, "--no-config", "--baseline", baseline, "--values", fixed, chart)
+	if code != ExitOK || len(rep.unsuppressed()) != 0 || rep.Summary.BaselineFixed != 2 {
+		t.Errorf("with two findings fixed: exit %d (%s), unsuppressed %v, %d fixed; want 2", code, errs, rep.unsuppressed(), rep.Summary.BaselineFixed)
 	}
 }

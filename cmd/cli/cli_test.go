@@ -199,7 +199,7 @@ func TestNoColourWhenNotATerminal(t *testing.T) {
 
 func TestHelmChart(t *testing.T) {
 	code, out, _ := run(t, "", "lint", "testdata/charts/agent")
-	if code != ExitFindings || !strings.Contains(out, "TL101") || !strings.Contains(out, "(template agent/templates/daemonset.yaml)") {
+	if code != ExitFindings || !strings.Contains(out, "TL101") || !strings.Contains(out, "testdata/charts/agent/templates/daemonset.yaml:27:13: warning TL101 ") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--set", "token.audience=spire-server", "--release-name", "obs", "-n", "observability")

@@ -65,7 +65,7 @@ func TestLintChartFiles(t *testing.T) {
 	code, rep, stderr := lintJSON(t, repoRoot, "--context", ".",
 		"testdata/charts/agent/templates/daemonset.yaml", "testdata/charts/agent/values.yaml", "testdata/charts/agent/templates/_helpers.tpl")
 	got := rep.unsuppressed()
-	if code != ExitFindings || !slices.Equal(got, []string{"testdata/charts/agent:38 TL101"}) {
+	if code != ExitFindings || !slices.Equal(got, []string{"testdata/charts/agent/templates/daemonset.yaml:27 TL101"}) {
 		t.Fatalf("exit %d (%s), findings %q; want the chart's one TL101, once", code, stderr, got)
 	}
 }
