@@ -21,6 +21,8 @@ import (
 	"helm.sh/helm/v4/pkg/cli/values"
 	"helm.sh/helm/v4/pkg/getter"
 	release "helm.sh/helm/v4/pkg/release/v1"
+	"helm.sh/helm/v4/pkg/strvals"
+	"sigs.k8s.io/yaml"
 
 	"github.com/tokenlint/tokenlint/internal/tplmap"
 )
@@ -31,6 +33,11 @@ type HelmOptions struct {
 	ValueFiles []string // --values
 	Set        []string // --set k=v
 	SetString  []string // --set-string k=v
+	SetFile    []string // --set-file k=path: the file's text is the value
+	SetJSON    []string // --set-json k=json, or a JSON object
+	// APIVersions are added to the API versions templates see in
+	// .Capabilities.APIVersions (--api-versions).
+	APIVersions []string
 	// ReleaseName defaults to "release-name", as for `helm template`.
 	ReleaseName string
 	// KubeVersion is the Kubernetes version templates see in
@@ -49,6 +56,20 @@ type HelmOptions struct {
 func isChartDir(dir string) bool {
 	info, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
 	return err == nil && !info.IsDir()
+}
+
+// isLibraryChart reports whether a chart directory's Chart.yaml says it is
+// a library chart. A Chart.yaml that cannot be read or parsed is not one: the
+// chart is then rendered, and Helm says what is wrong with it.
+func isLibraryChart(dir string) bool {
+	data, err := ReadFile(filepath.Join(dir, "Chart.yaml"), DefaultLimits.MaxFileBytes)
+	if err != nil {
+		return false
+	}
+	var meta struct {
+		Type string `json:"type"`
+	}
+	return yaml.Unmarshal(data, &meta) == nil && meta.Type == "library"
 }
 
 // chartOf is the chart a file or directory belongs to: the nearest directory
@@ -121,6 +142,9 @@ func (l *Loader) renderChart(path string) ([]byte, *tplmap.Map, error) {
 		ValueFiles:     l.Helm.ValueFiles,
 		Set:            l.Helm.Set,
 		SetString:      l.Helm.SetString,
+		SetFile:        l.Helm.SetFile,
+		SetJSON:        l.Helm.SetJSON,
+		APIVersions:    l.Helm.APIVersions,
 		ReleaseName:    cmp.Or(l.Helm.ReleaseName, "release-name"),
 		Namespace:      cmp.Or(l.Namespace, "default"),
 		KubeVersion:    l.Helm.KubeVersion,
@@ -165,10 +189,11 @@ func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 	inst.Replace = true
 	inst.ReleaseName = req.ReleaseName
 	inst.Namespace = req.Namespace
+	inst.APIVersions = common.VersionSet(req.APIVersions)
 	if req.KubeVersion != "" {
 		kv, err := common.ParseKubeVersion(req.KubeVersion)
 		if err != nil {
-			return nil, nil, fmt.Errorf("invalid Kubernetes version %q: %w", req.KubeVersion, err)
+			return nil, nil, fmt.Errorf("invalid kube version '%s': %w", req.KubeVersion, err)
 		}
 		inst.KubeVersion = kv
 	}
@@ -199,8 +224,33 @@ func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 
 // loadChart loads a chart directory, or a packaged chart read through the
 // file size limit and checked by checkChartArchive first, so that a broken
-// archive's error names its entry.
+// archive's error names its entry. Then it refuses what `helm template`
+// refuses before rendering, with Helm's words: a chart that is not an
+// application (a library chart), and one whose Chart.yaml names a
+// dependency that charts/ does not hold (action.CheckDependencies; Helm
+// would fetch it only with --dependency-update, which needs the network).
 func loadChart(req renderRequest) (chart.Charter, error) {
+	chrt, err := readChart(req)
+	if err != nil {
+		return nil, err
+	}
+	ac, err := chart.NewAccessor(chrt)
+	if err != nil {
+		return nil, err
+	}
+	if t := ac.MetadataAsMap()["Type"]; t != "" && t != "application" {
+		return nil, fmt.Errorf("%s charts are not installable", t)
+	}
+	if deps := ac.MetaDependencies(); len(deps) > 0 {
+		if err := action.CheckDependencies(chrt, deps); err != nil {
+			return nil, fmt.Errorf("an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: %w", err)
+		}
+	}
+	return chrt, nil
+}
+
+// readChart reads a chart directory or packaged chart.
+func readChart(req renderRequest) (chart.Charter, error) {
 	info, err := os.Stat(req.Chart)
 	if err != nil {
 		return nil, err
@@ -223,42 +273,48 @@ func loadChart(req renderRequest) (chart.Charter, error) {
 	return loader.LoadArchive(bytes.NewReader(data))
 }
 
-// mergeValues merges the values files and --set values as Helm does, with
-// the files read through the file size limit: Helm's own reading would
-// follow a values file to a device or a pipe, or to the network.
+// mergeValues merges the values files, --set-json, --set, --set-string and
+// --set-file values as Helm does (values.Options.MergeValues), with every
+// file read through ReadFile and the file size limit: Helm's own reading
+// would follow a name to a device, a pipe, standard input or the network.
+// Helm picks a reader by the URL scheme of a file's name ("" for a path), so
+// every scheme among the names is served by that reader; the names of
+// --set-file values are learnt from Helm's own parser, in a first pass.
 func mergeValues(req renderRequest) (map[string]any, error) {
-	files := valueFiles{}
-	schemes := map[string]bool{}
-	for _, name := range req.ValueFiles {
+	names := slices.Clone(req.ValueFiles)
+	for _, v := range req.SetFile {
+		_ = strvals.ParseIntoFile(v, map[string]any{}, func(rs []rune) (any, error) {
+			names = append(names, string(rs))
+			return "", nil
+		})
+	}
+	schemes := map[string]bool{"": true}
+	for _, name := range names {
 		if strings.TrimSpace(name) == "-" {
 			return nil, errors.New("standard input cannot be a values file: name a file")
 		}
-		data, err := ReadFile(name, req.MaxFileBytes)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(readProblem(err), "cannot read: "))
-		}
-		files[name] = data
-		// Helm picks a reader by the name's URL scheme ("" for a path):
-		// every name's scheme is served the files read here.
 		if u, err := url.Parse(name); err == nil {
 			schemes[u.Scheme] = true
 		}
 	}
+	files := valueFiles{limit: req.MaxFileBytes}
 	provider := getter.Provider{
 		Schemes: slices.Sorted(maps.Keys(schemes)),
 		New:     func(...getter.Option) (getter.Getter, error) { return files, nil },
 	}
-	opts := &values.Options{ValueFiles: req.ValueFiles, Values: req.Set, StringValues: req.SetString}
+	opts := &values.Options{ValueFiles: req.ValueFiles, Values: req.Set, StringValues: req.SetString,
+		FileValues: req.SetFile, JSONValues: req.SetJSON}
 	return opts.MergeValues(getter.Providers{provider})
 }
 
-// valueFiles serves values files already read, by name, to Helm.
-type valueFiles map[string][]byte
+// valueFiles serves Helm the files it reads for values (--values,
+// --set-file), read through ReadFile within the file size limit.
+type valueFiles struct{ limit int64 }
 
 func (v valueFiles) Get(name string, _ ...getter.Option) (*bytes.Buffer, error) {
-	data, ok := v[name]
-	if !ok {
-		return nil, fmt.Errorf("%s: not a values file given", name)
+	data, err := ReadFile(name, v.limit)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(readProblem(err), "cannot read: "))
 	}
 	return bytes.NewBuffer(data), nil
 }

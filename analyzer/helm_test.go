@@ -104,7 +104,7 @@ func TestHelmProblems(t *testing.T) {
 	}{
 		{"template error", Loader{}, broken, "cannot render Helm chart"},
 		{"missing values file", Loader{Helm: HelmOptions{ValueFiles: []string{"no-such-values.yaml"}}}, agentChart, "cannot read Helm values"},
-		{"bad kube version", Loader{Helm: HelmOptions{KubeVersion: "not-a-version"}}, agentChart, "invalid Kubernetes version"},
+		{"bad kube version", Loader{Helm: HelmOptions{KubeVersion: "not-a-version"}}, agentChart, "invalid kube version"},
 		{"bad --set", Loader{Helm: HelmOptions{Set: []string{"token.audience"}}}, agentChart, "Helm values"},
 	}
 	for _, tt := range tests {
@@ -285,5 +285,132 @@ func TestHelmChartFileLookup(t *testing.T) {
 	in = (&Loader{}).Load([]string{"."})
 	if len(in.Problems) > 0 || len(in.Objects) != 2 {
 		t.Fatalf("a directory inside a chart is not its chart: %d objects, problems %+v", len(in.Objects), in.Problems)
+	}
+}
+
+// What `helm template` refuses before rendering is an input problem on the
+// chart, in Helm's words, and the other files are still linted.
+func TestHelmRefusals(t *testing.T) {
+	dir := t.TempDir()
+	chart := func(name, chartYAML string, files map[string]string) string {
+		p := filepath.Join(dir, name)
+		copyDir(t, agentChart, p)
+		files["Chart.yaml"] = chartYAML
+		for f, text := range files {
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(p, f)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(p, f), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	const head = "apiVersion: v2\nname: agent\nversion: 0.3.0\n"
+	tests := []struct {
+		name string
+		l    Loader
+		path string
+		want string
+	}{
+		{"missing dependency", Loader{}, chart("nodeps", head+"dependencies:\n  - name: common\n    version: 2.x.x\n    repository: oci://registry-1.docker.io/bitnamicharts\n", map[string]string{}),
+			"found in Chart.yaml, but missing in charts/ directory: common"},
+		{"library chart", Loader{}, chart("lib", head+"type: library\n", map[string]string{}), "library charts are not installable"},
+		{"kubeVersion constraint, default version", Loader{}, chart("oldkube", head+"kubeVersion: \">=1.99.0-0\"\n", map[string]string{}),
+			"chart requires kubeVersion: >=1.99.0-0 which is incompatible with Kubernetes v1."},
+		{"kubeVersion constraint, --kube-version", Loader{Helm: HelmOptions{KubeVersion: "1.27.3"}}, chart("newkube", head+"kubeVersion: \">=1.29.0-0\"\n", map[string]string{}),
+			"incompatible with Kubernetes v1.27.3"},
+		{"--set-file of a missing file", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=no-such-file.txt"}}}, agentChart, "no-such-file.txt"},
+		{"--set-file of a device", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=/dev/zero"}}}, agentChart, "/dev/zero"},
+		{"--set-file of standard input", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=-"}}}, agentChart, "standard input"},
+		{"bad --set-json", Loader{Helm: HelmOptions{SetJSON: []string{"token={"}}}, agentChart, "failed parsing --set-json data"},
+		// Read as a file name, never fetched: there is no such file.
+		{"--set-file of a URL", Loader{Helm: HelmOptions{SetFile: []string{"token.audience=https://example.com/audience"}}}, agentChart, "https://example.com/audience"},
+		{"values file of a URL", Loader{Helm: HelmOptions{ValueFiles: []string{"https://example.com/values.yaml"}}}, agentChart, "https://example.com/values.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.l.Load([]string{tt.path, "../testdata/examples/payments.yaml"})
+			if len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, tt.want) || in.Problems[0].Position.File != tt.path {
+				t.Fatalf("problems %+v, want one on %s saying %q", in.Problems, tt.path, tt.want)
+			}
+			if len(in.Objects) != 3 {
+				t.Errorf("the other file was not loaded: %d objects", len(in.Objects))
+			}
+		})
+	}
+	// A dependency vendored in charts/ satisfies Chart.yaml, and the
+	// constraint holds for a version that meets it.
+	ok := chart("deps", head+"kubeVersion: \">=1.29.0-0\"\ndependencies:\n  - name: common\n    version: 2.x.x\n    repository: file://../common\n",
+		map[string]string{"charts/common/Chart.yaml": "apiVersion: v2\nname: common\nversion: 2.31.4\ntype: library\n",
+			"charts/common/templates/_names.tpl": "{{- define \"common.names.name\" -}}{{ .Chart.Name }}{{- end -}}\n"})
+	if in := (&Loader{Helm: HelmOptions{KubeVersion: "1.31.0"}}).Load([]string{ok}); len(in.Problems) > 0 || len(in.Objects) != 2 {
+		t.Fatalf("a chart with its dependency vendored: %d objects, problems %+v", len(in.Objects), in.Problems)
+	}
+}
+
+// --set-file, --set-json and --api-versions reach the templates as Helm
+// gives them.
+func TestHelmValueFlags(t *testing.T) {
+	dir := t.TempDir()
+	audience := filepath.Join(dir, "audience.txt")
+	if err := os.WriteFile(audience, []byte("spire-server"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chart := filepath.Join(dir, "agent")
+	copyDir(t, agentChart, chart)
+	caps := "{{- if .Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: monitoring\n{{- end }}\n"
+	if err := os.WriteFile(filepath.Join(chart, "templates", "caps.yaml"), []byte(caps), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{Helm: HelmOptions{
+		SetFile:     []string{"token.audience=" + audience},
+		SetJSON:     []string{`token.expirationSeconds=1200`, `{"image":"example.com/agent:2"}`},
+		APIVersions: []string{"policy/v1beta1", "monitoring.coreos.com/v1"},
+	}}
+	in := l.Load([]string{chart})
+	if len(in.Problems) > 0 {
+		t.Fatalf("problems: %+v", in.Problems)
+	}
+	objs := byKind(t, in)
+	ds := objs["DaemonSet"]
+	src := "spec.template.spec.volumes[0].projected.sources[0].serviceAccountToken"
+	if v, _ := ds.Lookup(src + ".audience"); v != "spire-server" {
+		t.Errorf("--set-file: audience %v", v)
+	}
+	if v, _ := ds.Lookup(src + ".expirationSeconds"); v != int64(1200) {
+		t.Errorf("--set-json key=value: expirationSeconds %v", v)
+	}
+	if v, _ := ds.Lookup("spec.template.spec.containers[0].image"); v != "example.com/agent:2" {
+		t.Errorf("--set-json object: image %v", v)
+	}
+	if objs["ConfigMap"] == nil {
+		t.Error("--api-versions did not reach .Capabilities.APIVersions")
+	}
+	if in := (&Loader{}).Load([]string{chart}); byKind(t, in)["ConfigMap"] != nil {
+		t.Error("the API version is there without --api-versions")
+	}
+}
+
+// A library chart found while walking is left to the charts that use it;
+// named, it is Helm's error.
+func TestHelmLibraryChartWhileWalking(t *testing.T) {
+	dir := t.TempDir()
+	copyDir(t, agentChart, filepath.Join(dir, "agent"))
+	lib := filepath.Join(dir, "common")
+	if err := os.MkdirAll(filepath.Join(lib, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"Chart.yaml": "apiVersion: v2\nname: common\nversion: 2.0.0\ntype: library\n",
+		"templates/_names.tpl": "{{- define \"common.fullname\" -}}{{ .Release.Name }}{{- end -}}\n"} {
+		if err := os.WriteFile(filepath.Join(lib, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if in := (&Loader{}).Load([]string{dir}); len(in.Problems) > 0 || len(in.Objects) != 2 {
+		t.Fatalf("walking: %d objects, problems %+v; want the agent chart's 2 and nothing of the library", len(in.Objects), in.Problems)
+	}
+	if in := (&Loader{}).Load([]string{lib}); len(in.Problems) != 1 || !strings.Contains(in.Problems[0].Message, "library charts are not installable") {
+		t.Fatalf("the library chart named: problems %+v", in.Problems)
 	}
 }

@@ -490,7 +490,11 @@ func (l *Loader) expand(paths []string, in *Input) []input {
 					return filepath.SkipDir
 				}
 				if path != root && isChartDir(path) {
-					add(input{name: path, chart: true})
+					// A library chart renders only through the charts
+					// that use it; Helm refuses it alone.
+					if !isLibraryChart(path) {
+						add(input{name: path, chart: true})
+					}
 					return filepath.SkipDir
 				}
 				if path != root && isKustomizationDir(path) {

@@ -178,7 +178,14 @@ func (o *Object) LocateLine(path string, line int) (pos Position, ok bool) {
 func (p *Pass) ReportLine(path string, line int, format string, args ...any) {
 	f := newFinding(p.rule, p.Object, path, fmt.Sprintf(format, args...))
 	if pos, ok := p.Object.LocateLine(path, line); ok {
-		f.Position = pos
+		// The line, not the string, is placed: in a chart, the template
+		// line that wrote it.
+		f.Position, f.Generated, f.Related = pos, nil, nil
+		if p.Object.Placer != nil {
+			if at, related, ok := p.Object.Placer.Place(f.Path, pos); ok {
+				f.Generated, f.Position, f.Related = &pos, at, related
+			}
+		}
 	}
 	if v, ok := p.Object.Lookup(path); ok {
 		if s, ok := v.(string); ok {

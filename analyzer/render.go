@@ -72,6 +72,9 @@ type renderRequest struct {
 	ValueFiles     []string `json:"valueFiles,omitempty"`
 	Set            []string `json:"set,omitempty"`
 	SetString      []string `json:"setString,omitempty"`
+	SetFile        []string `json:"setFile,omitempty"`
+	SetJSON        []string `json:"setJSON,omitempty"`
+	APIVersions    []string `json:"apiVersions,omitempty"`
 	ReleaseName    string   `json:"releaseName"`
 	Namespace      string   `json:"namespace"`
 	KubeVersion    string   `json:"kubeVersion,omitempty"`

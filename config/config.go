@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,6 +78,9 @@ type Helm struct {
 	Values      []Path
 	Set         []KeyValue
 	SetString   []KeyValue
+	SetFile     []FileValue
+	SetJSON     []KeyValue
+	APIVersions []Scalar
 	ReleaseName *Scalar
 	KubeVersion *Scalar
 }
@@ -136,6 +140,16 @@ type KeyValue struct {
 // String is the entry as Helm's --set takes it, key=value.
 func (kv KeyValue) String() string { return kv.Key + "=" + kv.Value }
 
+// FileValue is one helm.setFile entry: a key and the file whose text is its
+// value.
+type FileValue struct {
+	Key  string
+	Path Path
+}
+
+// String is the entry as Helm's --set-file takes it, key=path.
+func (fv FileValue) String() string { return fv.Key + "=" + fv.Path.Abs }
+
 // Options are the Helm options the file gives: absolute values files and
 // key=value settings; a release name or Kubernetes version left out is "".
 func (h *Helm) Options() analyzer.HelmOptions {
@@ -148,6 +162,15 @@ func (h *Helm) Options() analyzer.HelmOptions {
 	}
 	for _, kv := range h.SetString {
 		o.SetString = append(o.SetString, kv.String())
+	}
+	for _, fv := range h.SetFile {
+		o.SetFile = append(o.SetFile, fv.String())
+	}
+	for _, kv := range h.SetJSON {
+		o.SetJSON = append(o.SetJSON, kv.String())
+	}
+	for _, a := range h.APIVersions {
+		o.APIVersions = append(o.APIVersions, a.Value)
 	}
 	if h.ReleaseName != nil {
 		o.ReleaseName = h.ReleaseName.Value
@@ -458,6 +481,28 @@ func (d *decoder) value(k *key, name string, kn, v *yaml.Node, c *Config) {
 		c.Helm.Set = d.keyValues(v, name)
 	case "helm.setString":
 		c.Helm.SetString = d.keyValues(v, name)
+	case "helm.setFile":
+		for _, kv := range d.keyValues(v, name) {
+			if kv.Value == "" {
+				d.errs = append(d.errs, Error{Pos: kv.Pos, Msg: fmt.Sprintf("%s.%s is an empty path", name, kv.Key)})
+				continue
+			}
+			abs := filepath.FromSlash(kv.Value)
+			if !filepath.IsAbs(abs) {
+				abs = filepath.Join(d.dir, abs)
+			}
+			c.Helm.SetFile = append(c.Helm.SetFile, FileValue{Key: kv.Key, Path: Path{Value: kv.Value, Abs: filepath.Clean(abs), Pos: kv.Pos}})
+		}
+	case "helm.setJSON":
+		for _, kv := range d.keyValues(v, name) {
+			if !json.Valid([]byte(kv.Value)) {
+				d.errs = append(d.errs, Error{Pos: kv.Pos, Msg: fmt.Sprintf("%s.%s is not JSON text: %q (quote a JSON string twice: '\"text\"')", name, kv.Key, kv.Value)})
+				continue
+			}
+			c.Helm.SetJSON = append(c.Helm.SetJSON, kv)
+		}
+	case "helm.apiVersions":
+		c.Helm.APIVersions = d.strings(v, name, k.kind)
 	case "helm.releaseName":
 		c.Helm.ReleaseName = d.string(v, name)
 	case "helm.kubeVersion":

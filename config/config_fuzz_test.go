@@ -34,6 +34,7 @@ func FuzzParse(f *testing.F) {
 		"helm: {setString: {\"\": x}}\n", "exclude: ['**/x', '[', '\\\\']\n", "policies: ['', /abs, ../up]\n",
 		"severity: {TL103: error, tl103: note}\n", "namespace: !!str 1.30\n", "disable: [!!int 1]\n",
 		"failOn: error\r\nnamespace: x\r\n", "failOn: error # a comment\n...\n",
+		"helm: {setFile: {a.b: ../x.txt, c: /abs, d: ''}, setJSON: {a: '{\"x\": [1]}', b: 3, c: 'null', d: web}, apiVersions: [v1, 'monitoring.coreos.com/v1/ServiceMonitor']}\n",
 	} {
 		f.Add([]byte(s))
 	}

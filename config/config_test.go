@@ -465,3 +465,41 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Errorf("keys are not in canonical order:\n%s", out)
 	}
 }
+
+// helm.setFile, helm.setJSON and helm.apiVersions become the --set-file,
+// --set-json and --api-versions Helm takes: files relative to the
+// configuration file, JSON checked where it is written.
+func TestHelmValueKeys(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, ".tokenlint.yaml")
+	c, err := Parse(file, []byte(`helm:
+  setFile: {config.policy: policy/vault.hcl, ca: /etc/ssl/ca.pem}
+  setJSON:
+    podSecurityContext: '{"runAsNonRoot": true}'
+    replicas: 3
+  apiVersions: [monitoring.coreos.com/v1, cert-manager.io/v1]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := c.Helm.Options()
+	if want := "config.policy=" + filepath.Join(dir, "policy", "vault.hcl") + " ca=/etc/ssl/ca.pem"; strings.Join(o.SetFile, " ") != want {
+		t.Errorf("setFile: %q, want %q", o.SetFile, want)
+	}
+	if strings.Join(o.SetJSON, " ") != `podSecurityContext={"runAsNonRoot": true} replicas=3` {
+		t.Errorf("setJSON: %q", o.SetJSON)
+	}
+	if strings.Join(o.APIVersions, " ") != "monitoring.coreos.com/v1 cert-manager.io/v1" {
+		t.Errorf("apiVersions: %q", o.APIVersions)
+	}
+	if c.Helm.SetFile[0].Path.Value != "policy/vault.hcl" || c.Helm.SetFile[0].Path.Pos.Line != 2 {
+		t.Errorf("setFile keeps the path as written, at its place: %+v", c.Helm.SetFile[0])
+	}
+
+	_, err = parse(t, `helm:
+  setJSON: {name: web, ok: '"web"'}
+  setFile: {policy: ""}
+  apiVersions: {monitoring.coreos.com/v1: true}
+`)
+	checkErrors(t, err, []want{{2, 13, `helm.setJSON.name is not JSON text: "web"`}, {3, 13, "helm.setFile.policy is an empty path"}, {4, 16, "helm.apiVersions must be a list"}})
+}

@@ -17,6 +17,8 @@ const (
 	kindScalarMap               // key -> string, number or boolean, kept as written
 	kindCount                   // a whole number, at least 1
 	kindSize                    // bytes or a Kubernetes quantity (64Mi), at least 1
+	kindPathMap                 // key -> path, relative to the file
+	kindJSONMap                 // key -> JSON text
 )
 
 // noun names a kind in messages and in the README.
@@ -46,6 +48,10 @@ func (k kind) noun() string {
 		return "a whole number, at least 1"
 	case kindSize:
 		return "bytes (67108864) or a quantity (64Mi)"
+	case kindPathMap:
+		return "a mapping of keys to paths"
+	case kindJSONMap:
+		return "a mapping of keys to JSON texts"
 	}
 	return "a value"
 }
@@ -160,6 +166,24 @@ var keys = []key{
 				doc:     "Values to set as strings, as `helm template --set-string key=value` gives them.",
 				defText: "none",
 				example: map[string]any{"podAnnotations.team": "payments"},
+			},
+			{
+				name: "setFile", kind: kindPathMap,
+				doc:     "Values to set to the text of a file, as `helm template --set-file key=path` gives them; paths relative to the configuration file's directory, read within `limits.maxFileSize` (only regular files: never a device, a pipe, standard input or a URL).",
+				defText: "none",
+				example: map[string]any{"config.policy": "policy.hcl"},
+			},
+			{
+				name: "setJSON", kind: kindJSONMap,
+				doc:     "Values to set from JSON, as `helm template --set-json key=json` gives them: each value is JSON text (quote it in YAML).",
+				defText: "none",
+				example: map[string]any{"podSecurityContext": `{"runAsNonRoot":true}`},
+			},
+			{
+				name: "apiVersions", kind: kindStringList,
+				doc:     "API versions added to those templates see in `.Capabilities.APIVersions`, as `helm template --api-versions` adds them (a group/version, or group/version/Kind).",
+				defText: "none",
+				example: []any{"monitoring.coreos.com/v1"},
 			},
 			{
 				name: "releaseName", kind: kindString,

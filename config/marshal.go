@@ -99,6 +99,19 @@ func (c *Config) encodeValue(name string) *yaml.Node {
 		return keyValues(c.Helm.Set)
 	case "helm.setString":
 		return keyValues(c.Helm.SetString)
+	case "helm.setFile":
+		if len(c.Helm.SetFile) == 0 {
+			return nil
+		}
+		m := &yaml.Node{Kind: yaml.MappingNode}
+		for _, fv := range c.Helm.SetFile {
+			m.Content = append(m.Content, str(fv.Key), str(fv.Path.Value))
+		}
+		return m
+	case "helm.setJSON":
+		return keyValues(c.Helm.SetJSON)
+	case "helm.apiVersions":
+		return scalars(c.Helm.APIVersions, true)
 	case "helm.releaseName":
 		if c.Helm.ReleaseName != nil {
 			return str(c.Helm.ReleaseName.Value)

@@ -113,6 +113,12 @@ func keySchema(k key, sevProps map[string]any) map[string]any {
 			map[string]any{"type": "integer", "minimum": 1},
 			map[string]any{"type": "string", "pattern": sizePattern},
 		}}
+	case kindPathMap, kindJSONMap:
+		s = map[string]any{
+			"type":                 "object",
+			"propertyNames":        map[string]any{"minLength": 1},
+			"additionalProperties": str,
+		}
 	case kindScalarMap:
 		s = map[string]any{
 			"type":                 "object",

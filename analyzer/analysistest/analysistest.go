@@ -16,6 +16,21 @@
 //
 // The harness fails on every expected finding that is missing and on every
 // finding that is not expected, so unannotated documents are negative cases.
+//
+// A Helm chart directory is a case too: its templates carry the
+// expectations, on the template line that writes the offending field (a
+// literal key, or the action that produces it), as YAML comments or, where a
+// comment would change the rendered YAML (in _helpers.tpl), as template
+// comments, which render to nothing:
+//
+//	automountServiceAccountToken: {{ .Values.serviceAccount.automount }} # want: TL301
+//	{{- /* want: TL101 */}}
+//
+// A finding placed in a template (its Generated position set) must be on the
+// expected line. A finding left at the rendered stream matches an expectation
+// of its rule in its own template (its Source) or in a helper file (_*.tpl)
+// of the chart, whatever the line, and counts as not at its template line:
+// Check logs how many chart findings were at their template line.
 package analysistest
 
 import (
@@ -48,7 +63,7 @@ func (e Expectation) String() string {
 }
 
 var (
-	wantComment = regexp.MustCompile(`(?:^|\s)#\s*want(\+\d+)?:\s*(.*)$`)
+	wantComment = regexp.MustCompile(`(?:(?:^|\s)#|\{\{-?\s*/\*)\s*want(\+\d+)?:\s*(.*?)(?:\s*\*/\s*-?\}\})?$`)
 	wantLine    = regexp.MustCompile(`^\s*(\d+):\s*(.*)$`)
 	wantToken   = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"|(\S+)`)
 )
@@ -119,26 +134,36 @@ func Check(t testing.TB, reg *analyzer.Registry, wants []Expectation, findings [
 	t.Helper()
 	findings = slices.DeleteFunc(slices.Clone(findings), func(f analyzer.Finding) bool { return !f.Counts() })
 	used := make([]bool, len(findings))
-	for _, w := range wants {
+	// Exact matches first, so that a finding at the rendered stream takes
+	// only an expectation no placed finding meets.
+	unmet := make([]bool, len(wants))
+	for j, w := range wants {
 		r := reg.Lookup(w.Rule)
 		if r == nil {
 			t.Errorf("%s: unknown rule %q in want comment", w, w.Rule)
 			continue
 		}
-		found := false
-		for i, f := range findings {
-			if used[i] || f.Rule != r || f.Position.File != w.File || f.Position.Line != w.Line {
-				continue
+		unmet[j] = !claim(findings, used, w, r, func(f analyzer.Finding) bool {
+			return filepath.Clean(f.Position.File) == filepath.Clean(w.File) && f.Position.Line == w.Line
+		})
+	}
+	exact, rendered := 0, 0
+	for j, w := range wants {
+		if !unmet[j] {
+			if isTemplate(w.File) {
+				exact++
 			}
-			if w.Message != nil && !w.Message.MatchString(f.Message) {
-				continue
-			}
-			used[i], found = true, true
-			break
+			continue
 		}
-		if !found {
-			t.Errorf("%s: expected finding is missing%s", w, near(findings, w))
+		r := reg.Lookup(w.Rule)
+		if claim(findings, used, w, r, func(f analyzer.Finding) bool { return f.Generated == nil && inTemplateOf(f, w.File) }) {
+			rendered++
+			continue
 		}
+		t.Errorf("%s: expected finding is missing%s", w, near(findings, w))
+	}
+	if exact+rendered > 0 {
+		t.Logf("chart findings: %d of %d at their template line, %d at the rendered stream", exact, exact+rendered, rendered)
 	}
 	for i, f := range findings {
 		if !used[i] {
@@ -148,6 +173,49 @@ func Check(t testing.TB, reg *analyzer.Registry, wants []Expectation, findings [
 			t.Errorf("%s:%d:%d: %s: %v", f.Position.File, f.Position.Line, f.Position.Column, f.Rule.ID, err)
 		}
 	}
+}
+
+// claim marks the first unused finding of rule r that at accepts and whose
+// message the expectation's pattern matches as used.
+func claim(findings []analyzer.Finding, used []bool, w Expectation, r *analyzer.Rule, at func(analyzer.Finding) bool) bool {
+	for i, f := range findings {
+		if used[i] || f.Rule != r || !at(f) {
+			continue
+		}
+		if w.Message != nil && !w.Message.MatchString(f.Message) {
+			continue
+		}
+		used[i] = true
+		return true
+	}
+	return false
+}
+
+// isTemplate reports whether a fixture file is a file under a chart's
+// templates/ directory.
+func isTemplate(file string) bool {
+	return strings.Contains(filepath.ToSlash(filepath.Dir(file))+"/", "/templates/")
+}
+
+// inTemplateOf reports whether a finding left at a chart's rendered stream
+// comes from the template file, or from the chart whose helper file it is:
+// its object's Source ("chart/templates/x.yaml", "chart/charts/sub/...")
+// is a path inside the chart directory once the chart's name is dropped.
+func inTemplateOf(f analyzer.Finding, file string) bool {
+	chart := f.Position.File
+	if _, err := os.Stat(filepath.Join(chart, "Chart.yaml")); err != nil || f.Source == "" {
+		return false
+	}
+	_, rest, ok := strings.Cut(f.Source, "/")
+	if !ok {
+		return false
+	}
+	if filepath.Clean(filepath.Join(chart, filepath.FromSlash(rest))) == filepath.Clean(file) {
+		return true
+	}
+	base := filepath.Base(file)
+	inChart, err := filepath.Rel(chart, file)
+	return err == nil && !strings.HasPrefix(inChart, "..") && strings.HasPrefix(base, "_") && strings.HasSuffix(base, ".tpl")
 }
 
 // checkColumn checks a finding's column against the fixture's text: it must
@@ -170,6 +238,9 @@ func checkColumn(f analyzer.Finding) error {
 		return fmt.Errorf("column beyond the end of the line")
 	}
 	at := strings.TrimLeft(string(line[f.Position.Column-1:]), `"'`)
+	if strings.HasPrefix(at, "{{") {
+		return nil // a chart template's action, which wrote the field
+	}
 	if i := strings.LastIndexByte(f.Path, '['); i >= 0 && strings.HasSuffix(f.Path, "]") {
 		if _, err := strconv.Atoi(f.Path[i+1 : len(f.Path)-1]); err == nil {
 			return nil // a list item
@@ -221,7 +292,7 @@ func ExpectationsUnder(root string) ([]Expectation, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && isFixture(p) {
+		if !d.IsDir() && (isFixture(p) || (strings.HasSuffix(p, ".tpl") && isTemplate(p))) {
 			w, err := Expectations(p)
 			if err != nil {
 				return err

@@ -147,3 +147,50 @@ func TestColumnMustPointAtTheField(t *testing.T) {
 		}
 	}
 }
+
+// A chart's expectations live in its templates: a finding at the rendered
+// stream meets one in its own template (or a helper of the chart), never
+// one in another template, and each finding meets one expectation.
+func TestChartExpectations(t *testing.T) {
+	chart := filepath.Join(t.TempDir(), "web")
+	files := map[string]string{
+		"Chart.yaml":             "apiVersion: v2\nname: web\nversion: 1.0.0\n",
+		"values.yaml":            "image: nginx\n",
+		"templates/_helpers.tpl": "{{- define \"web.containers\" -}}\n- name: one\n  image: {{ .Values.image }}{{- /* want: TT001 \"one\" */}}\n{{- end }}\n",
+		"templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    {{- include \"web.containers\" . | nindent 4 }}\n" +
+			"    - name: two\n      image: {{ .Values.image }} # want: TT001 \"two\"\n",
+		"templates/other.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+	}
+	write := func(files map[string]string) {
+		for name, text := range files {
+			p := filepath.Join(chart, name)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(files)
+	reg, err := analyzer.NewRegistry(flagAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func() []string {
+		r := &recorder{TB: t}
+		RunWith(r, Case{Name: "web", Paths: []string{chart}}, &analyzer.Loader{}, reg, analyzer.Options{Settings: analyzer.DefaultSettings})
+		return r.errors
+	}
+	if errs := check(); len(errs) > 0 {
+		t.Fatalf("the chart's expectations are met, yet: %v", errs)
+	}
+	// The expectation moved to another template: missing there, and the
+	// finding unexpected.
+	files["templates/pod.yaml"] = strings.Replace(files["templates/pod.yaml"], ` # want: TT001 "two"`, "", 1)
+	files["templates/other.yaml"] += "data:\n  k: v # want: TT001 \"two\"\n"
+	write(files)
+	if errs := check(); len(errs) != 2 || !strings.Contains(errs[0], "other.yaml:6: TT001") || !strings.Contains(errs[1], "unexpected TT001") {
+		t.Fatalf("an expectation in another template: %v", errs)
+	}
+}

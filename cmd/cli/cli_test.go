@@ -206,6 +206,20 @@ func TestHelmChart(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "2 objects") {
 		t.Errorf("--set did not reach the chart: exit %d:\n%s", code, out)
 	}
+	// --set-file and --set-json as Helm takes them (Helm's --set-file
+	// reads the file's text; several pairs in one flag, comma-separated).
+	audience := filepath.Join(t.TempDir(), "audience")
+	if err := os.WriteFile(audience, []byte("spire-server"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--set-file", "token.audience="+audience, "--set-json", "token.expirationSeconds=7200", "-a", "policy/v1beta1,monitoring.coreos.com/v1")
+	if code != ExitOK {
+		t.Errorf("--set-file did not reach the chart: exit %d:\n%s", code, out)
+	}
+	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--set-json", "token.expirationSeconds=[", "testdata/examples/payments.yaml")
+	if code != ExitError || !strings.Contains(out, "failed parsing --set-json data") || !strings.Contains(out, "payments.yaml") {
+		t.Errorf("bad --set-json: exit %d:\n%s", code, out)
+	}
 	code, out, _ = run(t, "", "lint", "testdata/charts/agent", "--values", "testdata/does-not-exist.yaml")
 	if code != ExitError || !strings.Contains(out, "cannot read Helm values") {
 		t.Errorf("a missing values file: exit %d:\n%s", code, out)

@@ -77,7 +77,7 @@ func registerLintCompletions(cmd *cobra.Command, o *lintOptions) {
 	_ = cmd.RegisterFlagCompletionFunc("enable", completeRuleList(&o.policies))
 	_ = cmd.RegisterFlagCompletionFunc("disable", completeRuleList(&o.policies))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]cobra.Completion{"error", "warning", "note", "never"}, cobra.ShellCompDirectiveNoFileComp))
-	for _, name := range []string{"namespace", "max-token-expiration", "allowed-audience", "set", "set-string", "release-name", "kube-version"} {
+	for _, name := range []string{"namespace", "max-token-expiration", "allowed-audience", "set", "set-string", "set-json", "api-versions", "release-name", "kube-version"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, cobra.NoFileCompletions)
 	}
 }

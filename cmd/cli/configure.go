@@ -202,6 +202,14 @@ func resolve(s Streams, o lintOptions, workdir string) (*runConfig, error) {
 	eff.Helm.Values = append(slices.Clone(cfg.Helm.Values), flagPaths(o.helm.ValueFiles)...)
 	eff.Helm.Set = append(slices.Clone(cfg.Helm.Set), keyValues(o.helm.Set)...)
 	eff.Helm.SetString = append(slices.Clone(cfg.Helm.SetString), keyValues(o.helm.SetString)...)
+	eff.Helm.SetJSON = append(slices.Clone(cfg.Helm.SetJSON), keyValues(o.helm.SetJSON)...)
+	eff.Helm.SetFile = slices.Clone(cfg.Helm.SetFile)
+	for _, kv := range keyValues(o.helm.SetFile) {
+		// As Helm reads it: the flag's text (several key=path pairs,
+		// perhaps) whole, its paths relative to the working directory.
+		eff.Helm.SetFile = append(eff.Helm.SetFile, config.FileValue{Key: kv.Key, Path: config.Path{Value: kv.Value, Abs: kv.Value}})
+	}
+	eff.Helm.APIVersions = append(slices.Clone(cfg.Helm.APIVersions), scalars(o.helm.APIVersions)...)
 	if changed("release-name") {
 		eff.Helm.ReleaseName = &config.Scalar{Value: o.helm.ReleaseName}
 	}

@@ -35,13 +35,12 @@ func TestMessagesReadAtAGlance(t *testing.T) {
 	}
 	testdata := filepath.Join("..", "..", "testdata")
 	// The examples are linted as one run, as the README's sample output
-	// does; so are the printers' golden input and the chart.
+	// does; so are the printers' golden input. Each chart is a case.
 	cases := []analysistest.Case{
 		{Name: "examples", Paths: []string{filepath.Join(testdata, "examples")}},
 		{Name: "golden/input", Paths: []string{filepath.Join(testdata, "golden", "input")}},
-		{Name: "charts/agent", Paths: []string{filepath.Join(testdata, "charts", "agent")}},
 	}
-	for _, dir := range []string{"rules", "loader", "kustomize"} {
+	for _, dir := range []string{"rules", "loader", "charts", "kustomize"} {
 		for _, c := range analysistest.Cases(t, filepath.Join(testdata, dir)) {
 			c.Name = dir + "/" + c.Name
 			cases = append(cases, c)
