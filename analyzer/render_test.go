@@ -59,22 +59,25 @@ func loadBeside(t *testing.T, l *Loader, paths []string, phrases ...string) {
 	}
 }
 
-// A template that never ends is stopped at the time limit.
-func TestRenderTimeout(t *testing.T) {
-	if !renderChildReady.Load() {
-		t.Skip("charts render in-process")
-	}
-	chart := hostileChart(t, "loop", `apiVersion: v1
+// endlessTemplate renders without end: two nested ranges of 100,000.
+const endlessTemplate = `apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: {{ .Release.Name }}-loop
+  name: {{ .Release.Name }}-endless
 data:
 {{- range $i := until 100000 }}
 {{- range $j := until 100000 }}
   k{{ $i }}-{{ $j }}: ""
 {{- end }}
 {{- end }}
-`)
+`
+
+// A template that never ends is stopped at the time limit.
+func TestRenderTimeout(t *testing.T) {
+	if !renderChildReady.Load() {
+		t.Skip("charts render in-process")
+	}
+	chart := hostileChart(t, "loop", endlessTemplate)
 	// The time limit is the whole run's: no other chart here, which a
 	// loaded machine (or the race detector) could make as slow.
 	l := &Loader{Limits: Limits{RenderTimeout: 500 * time.Millisecond}}
@@ -111,17 +114,7 @@ func TestRenderEndlessHitsMemory(t *testing.T) {
 	if !renderChildReady.Load() {
 		t.Skip("charts render in-process")
 	}
-	chart := hostileChart(t, "endless", `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ .Release.Name }}-endless
-data:
-{{- range $i := until 100000 }}
-{{- range $j := until 100000 }}
-  k{{ $i }}-{{ $j }}: ""
-{{- end }}
-{{- end }}
-`)
+	chart := hostileChart(t, "endless", endlessTemplate)
 	l := &Loader{Limits: Limits{MaxRenderBytes: 1 << 20, RenderTimeout: 10 * time.Minute}}
 	loadWithOthers(t, l, chart, "needs more than 264Mi of memory", "limits.helmRenderSize")
 }
