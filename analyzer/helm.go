@@ -80,19 +80,36 @@ func isLibraryChart(dir string) bool {
 // files mean the chart that renders them. The chart is named like the file:
 // relative to the working directory when the file's name is relative.
 func chartOf(file string, dir bool) (string, bool) {
+	chart, ok := enclosingDir(file, dir, isChartDir)
+	if !ok {
+		return "", false
+	}
+	for {
+		charts := filepath.Dir(chart)
+		parent := filepath.Dir(charts)
+		if filepath.Base(charts) != "charts" || parent == charts || !isChartDir(parent) {
+			break
+		}
+		chart = parent
+	}
+	return nameLike(file, chart), true
+}
+
+// enclosingDir is the nearest directory at or above a file or directory for
+// which is(dir) holds, as an absolute name, looking no higher than the repository
+// root (the first directory holding .git) or the filesystem root.
+func enclosingDir(file string, dir bool, is func(string) bool) (string, bool) {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return "", false
 	}
-	start := abs
+	d := abs
 	if !dir {
-		start = filepath.Dir(abs)
+		d = filepath.Dir(abs)
 	}
-	chart := ""
-	for d := start; ; {
-		if isChartDir(d) {
-			chart = d
-			break
+	for {
+		if is(d) {
+			return d, true
 		}
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
 			return "", false
@@ -103,22 +120,19 @@ func chartOf(file string, dir bool) (string, bool) {
 		}
 		d = parent
 	}
-	for {
-		charts := filepath.Dir(chart)
-		parent := filepath.Dir(charts)
-		if filepath.Base(charts) != "charts" || parent == charts || !isChartDir(parent) {
-			break
-		}
-		chart = parent
-	}
+}
+
+// nameLike names the absolute directory d like file: relative to the working
+// directory when file's name is relative.
+func nameLike(file, d string) string {
 	if !filepath.IsAbs(file) {
 		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, chart); err == nil {
-				return rel, true
+			if rel, err := filepath.Rel(wd, d); err == nil {
+				return rel
 			}
 		}
 	}
-	return chart, true
+	return d
 }
 
 // isPackagedChart reports whether a file name is that of a packaged chart.

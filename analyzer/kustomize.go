@@ -61,35 +61,11 @@ func isKustomizationDir(dir string) bool { return kustomizationFile(dir) != "" }
 // named like the file: relative to the working directory when the file's
 // name is relative.
 func kustomizationOf(file string, dir bool) (string, bool) {
-	abs, err := filepath.Abs(file)
-	if err != nil {
+	d, ok := enclosingDir(file, dir, isKustomizationDir)
+	if !ok {
 		return "", false
 	}
-	d := abs
-	if !dir {
-		d = filepath.Dir(abs)
-	}
-	for {
-		if isKustomizationDir(d) {
-			break
-		}
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			return "", false
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", false
-		}
-		d = parent
-	}
-	if !filepath.IsAbs(file) {
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, d); err == nil {
-				return rel, true
-			}
-		}
-	}
-	return d, true
+	return nameLike(file, d), true
 }
 
 // kustomizeResult is one kustomization built.

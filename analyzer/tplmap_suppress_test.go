@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/tokenlint/tokenlint/analyzer"
-	"github.com/tokenlint/tokenlint/policies"
-	"github.com/tokenlint/tokenlint/rules"
+	"github.com/tokenlint/tokenlint/cmd/cli"
 )
 
 // A suppression comment in a template suppresses the finding placed on the
@@ -15,11 +14,7 @@ import (
 // the rendered lines, and it becomes unused (TL003, on the template) when
 // the values make the finding go.
 func TestTemplateSuppression(t *testing.T) {
-	regoRules, err := policies.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := analyzer.NewRegistry(append(rules.All(), regoRules...)...)
+	reg, err := cli.Catalog() // the built-in Go rules and Rego policies
 	if err != nil {
 		t.Fatal(err)
 	}

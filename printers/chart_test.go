@@ -8,9 +8,8 @@ import (
 	"testing"
 
 	"github.com/tokenlint/tokenlint/analyzer"
-	"github.com/tokenlint/tokenlint/policies"
+	"github.com/tokenlint/tokenlint/cmd/cli"
 	"github.com/tokenlint/tokenlint/printers"
-	"github.com/tokenlint/tokenlint/rules"
 )
 
 // shopChart is a chart written as popular charts are: helpers, a library
@@ -20,11 +19,7 @@ const shopChart = "testdata/charts/tplmap-shop"
 // chartReport lints the shop chart from the repository root.
 func chartReport(t *testing.T) (*analyzer.Report, *analyzer.Registry) {
 	t.Helper()
-	regoRules, err := policies.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := analyzer.NewRegistry(append(rules.All(), regoRules...)...)
+	reg, err := cli.Catalog() // the built-in Go rules and Rego policies
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/xeipuuv/gojsonschema"
 
 	"github.com/tokenlint/tokenlint/analyzer"
+	"github.com/tokenlint/tokenlint/cmd/cli"
 	"github.com/tokenlint/tokenlint/internal/printable"
-	"github.com/tokenlint/tokenlint/policies"
 	"github.com/tokenlint/tokenlint/printers"
 	"github.com/tokenlint/tokenlint/rules"
 )
@@ -37,13 +37,7 @@ var repoRoot, _ = filepath.Abs("..")
 // (TL301's ServiceAccount) read the same on every machine.
 func report(t *testing.T) (*analyzer.Report, *analyzer.Registry) {
 	t.Helper()
-	regoRules, err := policies.Builtin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := append(rules.All(), regoRules...)
-	slices.SortFunc(all, func(a, b *analyzer.Rule) int { return strings.Compare(a.ID, b.ID) })
-	reg, err := analyzer.NewRegistry(all...)
+	reg, err := cli.Catalog() // the built-in Go rules and Rego policies
 	if err != nil {
 		t.Fatal(err)
 	}
