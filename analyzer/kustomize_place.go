@@ -117,6 +117,20 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 	return base, []Related{overlay}, true
 }
 
+// Start is the first line of the object's document in its resource file.
+func (p *kustomizePlacer) Start() (Position, bool) {
+	if p.obj == nil || p.origin == nil {
+		return Position{}, false
+	}
+	p.build.mu.Lock()
+	defer p.build.mu.Unlock()
+	doc := p.resourceDoc()
+	if doc == nil {
+		return Position{}, false
+	}
+	return Position{File: doc.File, Line: doc.FirstLine(), Column: 1}, true
+}
+
 // resourceDoc is the object's document in its resource file: the one of its
 // kind whose name the object's holds (kustomize adds prefixes and suffixes),
 // or the one of its kind.

@@ -17,6 +17,11 @@ func (t templateLines) Place(path string, pos Position) (Position, []Related, bo
 	return at, []Related{{Position: pos, Message: "rendered output"}}, true
 }
 
+// Start: the template's first lines are a comment and a blank line.
+func (t templateLines) Start() (Position, bool) {
+	return Position{File: "chart/templates/pod.yaml", Line: 3, Column: 1}, true
+}
+
 // A finding on an object with a Placer is placed where the text was
 // written, keeps its generated position and the related places, and keeps
 // the fingerprint it has unplaced; a field the Placer cannot place stays in

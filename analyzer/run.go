@@ -98,6 +98,12 @@ type Placer interface {
 	// stream, was written, and the places related to it. ok is false when
 	// it cannot say: the finding then stays at pos.
 	Place(path string, pos Position) (at Position, related []Related, ok bool)
+	// Start is where the object's text begins where it was written (the
+	// first line of its document in the template or the base resource),
+	// so that a suppression comment above it covers findings about the
+	// whole object as it does in a plain file. ok is false when it cannot
+	// say.
+	Start() (at Position, ok bool)
 }
 
 // Pass is what a rule sees of one object. Rules report; they never print,

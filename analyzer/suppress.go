@@ -438,9 +438,17 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		apply(f, byLine[lineKey{f.Position.File, f.Position.Line}], "comment")
 		if f.obj != nil && f.Path == "" {
 			// A finding about the whole object is also covered by a
-			// comment above the object's first line.
-			if first := f.obj.FirstLine(); first != f.Position.Line {
-				apply(f, byLine[lineKey{f.Position.File, first}], "comment")
+			// comment above the object's first line: in the template or
+			// base resource it was placed in, when it was placed.
+			first := lineKey{f.Position.File, f.obj.FirstLine()}
+			if f.Generated != nil {
+				first = lineKey{}
+				if start, ok := f.obj.Placer.Start(); ok {
+					first = lineKey{start.File, start.Line}
+				}
+			}
+			if first.line != f.Position.Line || first.file != f.Position.File {
+				apply(f, byLine[first], "comment")
 			}
 		}
 		if f.obj != nil {

@@ -155,6 +155,21 @@ func (p chartPlacer) Place(path string, pos Position) (Position, []Related, bool
 	return at, related, true
 }
 
+// Start is where the template writes the object's first line: the text
+// that wrote the first character of the rendered document.
+func (p chartPlacer) Start() (Position, bool) {
+	cm := p.cm
+	off, ok := cm.offset(p.obj.FirstLine(), 1)
+	for ok && off < len(cm.stream) && (cm.stream[off] == ' ' || cm.stream[off] == '\t') {
+		off++
+	}
+	if !ok {
+		return Position{}, false
+	}
+	_, _, at, ok := cm.entryAt(off)
+	return at, ok
+}
+
 // Place is where the field at path of the object was written, for messages
 // that name another object's field: the template line when the object's
 // Placer places it (with the related places: the values key that set it),
