@@ -61,14 +61,17 @@ func (b *kustomizeBuild) display(abs string) string { return displayName(b.root,
 
 // Place implements Placer.
 func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related, bool) {
-	if p.obj == nil || p.origin == nil {
+	if p.obj == nil {
 		return Position{}, nil, false
 	}
 	p.build.mu.Lock()
 	defer p.build.mu.Unlock()
+	overlay := Related{Position: Position{File: p.build.kfile, Line: 1, Column: 1}, Message: "built by the kustomization " + p.build.kfile}
+	if p.origin == nil {
+		return p.unplaced(pos, overlay)
+	}
 	_, found := p.obj.Locate(path)
 	segs := parsePath(found)
-	overlay := Related{Position: Position{File: p.build.kfile, Line: 1, Column: 1}, Message: "built by the kustomization " + p.build.kfile}
 	doc := p.resourceDoc()
 	var base Position
 	baseOK := false
@@ -112,9 +115,120 @@ func (p *kustomizePlacer) Place(path string, pos Position) (Position, []Related,
 		}
 	}
 	if !baseOK {
-		return Position{}, nil, false
+		if at, ok := p.generatorPlace(segs); ok {
+			return at, []Related{overlay}, true
+		}
+		return p.unplaced(pos, overlay)
 	}
 	return base, []Related{overlay}, true
+}
+
+// unplaced is where a finding goes whose field kustomize's annotations do
+// not trace to a file: the kustomization that built the object, saying so,
+// with the finding's place in the built output.
+func (p *kustomizePlacer) unplaced(pos Position, overlay Related) (Position, []Related, bool) {
+	return overlay.Position, []Related{
+		{Position: pos, Message: fmt.Sprintf("points at the built output, line %d of the kustomize build: the field could not be traced to the file that wrote it", pos.Line)},
+		overlay,
+	}, true
+}
+
+// generatorKeys are the kustomization keys of the generators whose objects
+// are placed on their entries, by the generator's kind in the origin
+// annotation.
+var generatorKeys = map[string]string{"SecretGenerator": "secretGenerator", "ConfigMapGenerator": "configMapGenerator"}
+
+// generatorEntry is the entry of a kustomization's secretGenerator or
+// configMapGenerator that made the object, and the kustomization: the entry
+// whose name the object's holds (kustomize adds prefixes, suffixes and the
+// content hash), the longest when several do.
+func (p *kustomizePlacer) generatorEntry() (*yaml.Node, *kustomizationDoc) {
+	key := generatorKeys[p.origin.ConfiguredBy.Kind]
+	if key == "" || p.origin.Path != "" || p.origin.Repo != "" || p.origin.ConfiguredIn == "" {
+		return nil, nil
+	}
+	k := p.build.kustomization(filepath.Join(p.build.absRoot, p.origin.ConfiguredIn))
+	if k == nil {
+		return nil, nil
+	}
+	_, items := lookupKey(k.root, key)
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	var match *yaml.Node
+	best := -1
+	for _, it := range items.Content {
+		it = deref(it)
+		if it == nil || it.Kind != yaml.MappingNode {
+			continue
+		}
+		_, name := lookupKey(it, "name")
+		if name == nil || name.Kind != yaml.ScalarNode || !strings.Contains(p.obj.Name, name.Value) || len(name.Value) <= best {
+			continue
+		}
+		match, best = it, len(name.Value)
+	}
+	if match == nil {
+		return nil, nil
+	}
+	return match, k
+}
+
+// generatorPlace is where a generated object's field is written in the
+// generator's entry: its type, an annotation or label of its options, the
+// literal or file of a data key; else the entry's name.
+func (p *kustomizePlacer) generatorPlace(segs []segment) (Position, bool) {
+	entry, k := p.generatorEntry()
+	if entry == nil {
+		return Position{}, false
+	}
+	at := func(n *yaml.Node) (Position, bool) {
+		return Position{File: k.file, Line: n.Line, Column: n.Column}, true
+	}
+	field := func(i int) string {
+		if i < len(segs) && !segs[i].isIdx {
+			return segs[i].key
+		}
+		return ""
+	}
+	switch f := field(0); {
+	case f == "type" && len(segs) == 1:
+		if kn, _ := lookupKey(entry, "type"); kn != nil {
+			return at(kn)
+		}
+	case f == "metadata" && (field(1) == "annotations" || field(1) == "labels"):
+		_, opts := lookupKey(entry, "options")
+		kn, m := lookupKey(opts, field(1))
+		if kk, _ := lookupKey(m, field(2)); kk != nil && field(2) != "" {
+			return at(kk)
+		}
+		if kn != nil {
+			return at(kn)
+		}
+	case (f == "data" || f == "stringData" || f == "binaryData") && field(1) != "":
+		for _, list := range []string{"literals", "files"} {
+			_, items := lookupKey(entry, list)
+			if items == nil || items.Kind != yaml.SequenceNode {
+				continue
+			}
+			for _, it := range items.Content {
+				if it.Kind != yaml.ScalarNode {
+					continue
+				}
+				name, _, hasKey := strings.Cut(it.Value, "=")
+				if !hasKey && list == "files" {
+					name = filepath.Base(it.Value) // a file's key is its base name
+				}
+				if strings.TrimSpace(name) == field(1) {
+					return at(it)
+				}
+			}
+		}
+	}
+	if kn, _ := lookupKey(entry, "name"); kn != nil {
+		return at(kn)
+	}
+	return at(entry)
 }
 
 // Start is the first line of the object's document in its resource file.
@@ -124,6 +238,9 @@ func (p *kustomizePlacer) Start() (Position, bool) {
 	}
 	p.build.mu.Lock()
 	defer p.build.mu.Unlock()
+	if entry, k := p.generatorEntry(); entry != nil {
+		return Position{File: k.file, Line: entry.Line, Column: entry.Column}, true
+	}
 	doc := p.resourceDoc()
 	if doc == nil {
 		return Position{}, false

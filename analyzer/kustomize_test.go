@@ -420,3 +420,121 @@ func TestIsRemote(t *testing.T) {
 		}
 	}
 }
+
+// An object a generator made is placed on the generator's entry in its
+// kustomization (a Secret's type on the entry's type, an annotation on its
+// options); a comment above the entry covers the findings about the whole
+// object. A field no annotation traces to a file (set by a replacement)
+// lands on the kustomization that built it and says it points at the built
+// output.
+func TestKustomizeGeneratedAndUntraced(t *testing.T) {
+	dir := t.TempDir()
+	kustomization := `namespace: ci
+resources:
+- agent.yaml
+secretGenerator:
+- name: ci-settings
+  literals:
+  - region=eu-west-1
+# tokenlint:ignore TST8 -- the pipeline's token, rotated by the release job
+- name: ci-token
+  type: kubernetes.io/service-account-token # tokenlint:ignore TST9 -- the same
+  options:
+    disableNameSuffixHash: true
+    annotations:
+      kubernetes.io/service-account.name: ci
+configMapGenerator:
+- name: token-lifetime
+  literals:
+  - seconds=7200
+replacements:
+- source:
+    kind: ConfigMap
+    name: token-lifetime
+    fieldPath: data.seconds
+  targets:
+  - select:
+      kind: Pod
+    fieldPaths:
+    - spec.volumes.0.projected.sources.0.serviceAccountToken.expirationSeconds
+    options:
+      create: true
+`
+	agent := `apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  automountServiceAccountToken: false
+  containers:
+  - name: agent
+    image: registry.example.com/agent:1.0
+  volumes:
+  - name: token
+    projected:
+      sources:
+      - serviceAccountToken:
+          path: token
+          audience: vault
+`
+	for name, text := range map[string]string{"kustomization.yaml": kustomization, "agent.yaml": agent} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wholeSecret := &Rule{
+		ID: "TST8", Slug: "whole-secret", Title: "Secrets", Severity: SeverityNote,
+		Description: "Reports Secrets as a whole.", Remediation: "Nothing.",
+		Check: func(p *Pass) {
+			if p.Object.Kind == "Secret" && p.Object.Name == "ci-token" {
+				p.Report("", "secret")
+			}
+		},
+	}
+	reg, err := NewRegistry(tokenFields, wholeSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := (&Loader{}).Load([]string{dir})
+	if len(in.Problems) > 0 {
+		t.Fatalf("problems: %+v", in.Problems)
+	}
+	rep := RunWith(in, reg, Options{Settings: DefaultSettings})
+	kfile := filepath.Join(dir, "kustomization.yaml")
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		where := at(dir, f.Position)
+		if f.Suppression != nil {
+			where += " suppressed"
+		}
+		name := f.Object.Name
+		if strings.HasPrefix(name, "ci-settings-") {
+			name = "ci-settings" // without its content hash
+		}
+		got[name+": "+f.Message] = where
+		if f.Message == "expiration of token" {
+			if len(f.Related) != 2 || !strings.Contains(f.Related[0].Message, "points at the built output") || f.Related[0].Position.File != dir {
+				t.Errorf("the replaced expiration's related places %+v, want the built output first", f.Related)
+			}
+		}
+	}
+	want := map[string]string{
+		"ci-token: type":   "kustomization.yaml:10 suppressed",
+		"ci-token: secret": "kustomization.yaml:9 suppressed",
+		// A Secret without a type: its entry's name.
+		"ci-settings: type":          "kustomization.yaml:5",
+		"agent: automount":           at(dir, Position{File: filepath.Join(dir, "agent.yaml"), Line: 6}),
+		"agent: audience of token":   at(dir, Position{File: filepath.Join(dir, "agent.yaml"), Line: 16}),
+		"agent: expiration of token": at(dir, Position{File: kfile, Line: 1}),
+	}
+	for msg, w := range want {
+		if got[msg] != w {
+			t.Errorf("%q at %q, want %q (all: %v)", msg, got[msg], w, got)
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Rule == UnusedSuppression || f.Rule == InvalidSuppression {
+			t.Errorf("%s at %v: %s", f.Rule.ID, f.Position, f.Message)
+		}
+	}
+}
