@@ -18,6 +18,9 @@
 # instrumented build of the package with the most dependencies is made
 # first, so that the runs do not compile the same dependencies side by side.
 #
+# FUZZGCFLAGS, when set, is passed as -gcflags to every build ('all=-N -l'
+# builds the instrumented test binaries faster, for slower fuzzing).
+#
 # FUZZMINIMIZETIME (default 5s) bounds how long the fuzzer minimizes each
 # new interesting input (go test's default is 60s). This module's test
 # binaries are large (Helm, OPA, Kubernetes: over 500,000 coverage
@@ -43,7 +46,7 @@ if [ "$jobs" -gt 1 ]; then
   done
   echo "--- the instrumented build of $heaviest ($most packages), for every target"
   start=$SECONDS
-  go test -c -fuzz '^$' -o "$work/warm.test" "$heaviest"
+  go test -c -fuzz '^$' ${FUZZGCFLAGS:+-gcflags "$FUZZGCFLAGS"} -o "$work/warm.test" "$heaviest"
   rm -f "$work/warm.test"
   echo "built in $((SECONDS - start))s"
 fi
@@ -54,7 +57,7 @@ fuzz() {
   local n=$1 pkg=$2 target=$3 log=$work/$1.log start=$SECONDS execs code=0
   echo "--- $target ($pkg) for $fuzztime" >"$log"
   go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime "${FUZZMINIMIZETIME:-5s}" \
-    ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} "$pkg" >>"$log" 2>&1 || code=$?
+    ${FUZZPARALLEL:+-parallel "$FUZZPARALLEL"} ${FUZZGCFLAGS:+-gcflags "$FUZZGCFLAGS"} "$pkg" >>"$log" 2>&1 || code=$?
   if [ "$code" -ne 0 ]; then
     # go test's fuzzer sometimes ends a run whose time is up while a worker
     # is still busy (minimizing, or a slow input) with "context deadline
