@@ -9,6 +9,12 @@ BASELINE   ?= .bench/baseline-10k.json
 OLD    ?=
 GORELEASER ?= goreleaser
 
+# bench-scale: the corpus sizes (gencorpus.py --size, directory mode) and
+# the rounds of each
+SIZES      ?= 1k 10k 100k
+SCALE_RUNS ?= 3
+PARSEFLOOR ?= bin/parsefloor
+
 # bench-printers: a manifest of this many findings
 FINDINGS ?= 300000
 FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
@@ -16,10 +22,15 @@ FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
 # fuzz: how long each fuzz target runs
 FUZZTIME ?= 1m
 
-.PHONY: build test race lint fuzz bench bench-printers bench-tplmap release-snapshot clean
+.PHONY: build parsefloor test race lint fuzz bench bench-scale bench-printers bench-tplmap release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
+
+# parsefloor is what speed is measured against: yaml.v3's node parse of
+# every document, one goroutine, nothing kept.
+parsefloor:
+	$(GO) build -o $(PARSEFLOOR) ./internal/cmd/parsefloor
 
 test:
 	$(GO) test ./...
@@ -50,11 +61,21 @@ $(CORPUS):
 $(CONFIGURED)/.tokenlint.yaml: $(CORPUS) scripts/benchcorpus.py | build
 	python3 scripts/benchcorpus.py $(BIN) $(CORPUS) $(CONFIGURED)
 
-# bench times whole tokenlint processes on the 10,000-object corpus (wall
-# time, objects/s, CPU time, peak RSS), plain, configured with suppressions,
-# and with a baseline of every finding, interleaved; then the in-process
-# benchmarks: the YAML parser alone (the baseline) next to the whole lint.
-bench: build $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
+.bench/dir-%:
+	python3 $(GEN) --size $* --out $@
+
+# bench-scale times whole processes, tokenlint next to the parse floor, on
+# the 1k, 10k and 100k corpora in directory mode (SIZES): wall, CPU and peak
+# RSS, and the ratios, as a table.
+bench-scale: build parsefloor $(addprefix .bench/dir-,$(SIZES))
+	python3 scripts/bench-scale.py $(BIN) $(PARSEFLOOR) $(SCALE_RUNS) $(addprefix .bench/dir-,$(SIZES))
+
+# bench prints bench-scale's table; times whole tokenlint processes on the
+# 10,000-object corpus (wall time, objects/s, CPU time, peak RSS), plain,
+# configured with suppressions, and with a baseline of every finding,
+# interleaved; then the in-process benchmarks: the YAML parser alone (the
+# baseline) next to the whole lint, and the heap a run keeps live per object.
+bench: bench-scale $(CORPUS) $(CONFIGURED)/.tokenlint.yaml
 	python3 scripts/bench.py $(BIN) $(CORPUS) 5 --configured $(CONFIGURED) --baseline $(BASELINE) $(if $(OLD),--old $(OLD))
 	TOKENLINT_BENCH_CORPUS=$(abspath $(CORPUS)) $(GO) test -run '^$$' -bench . -benchmem -benchtime 5x -count 3 ./cmd/cli
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"testing"
 
@@ -121,4 +122,29 @@ func benchLint(b *testing.B, reg *analyzer.Registry) {
 		objects = rep.Objects
 	}
 	b.ReportMetric(float64(objects)*float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+}
+
+// BenchmarkLiveHeap reports the heap a run holds once its report is made,
+// per object of the corpus (live-B/object): what stays reachable from the
+// report until it is printed. A run that streams keeps only the facts
+// cross-object rules need and the findings, so this is the figure a
+// regression in memory shows in.
+func BenchmarkLiveHeap(b *testing.B) {
+	reg, err := Catalog()
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := benchCorpus(b)
+	var live, objects float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		rep := analyzer.Run((&analyzer.Loader{}).Load([]string{path}), reg, analyzer.DefaultSettings)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		live, objects = float64(after.HeapAlloc)-float64(before.HeapAlloc), float64(rep.Objects)
+		runtime.KeepAlive(rep)
+	}
+	b.ReportMetric(live/objects, "live-B/object")
 }

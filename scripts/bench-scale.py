@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Time tokenlint next to the parse floor on corpora of several sizes, as
+whole processes: wall time, CPU time (user+sys) and peak RSS, medians of
+RUNS rounds, and the ratios to the floor.
+
+Usage: python3 scripts/bench-scale.py TOKENLINT PARSEFLOOR RUNS CORPUS...
+
+Each CORPUS is a directory (gencorpus.py --out) or a file. For each, every
+round runs tokenlint (lint --no-config --format json --fail-on never, to
+/dev/null) and the floor (internal/cmd/parsefloor: yaml.v3 node parse of
+every document, one goroutine) back to back, in an order that alternates,
+so a noisy moment on a shared machine falls on both. Prints a Markdown
+table.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(argv):
+    """Run argv once with stdout to /dev/null; return wall s, CPU s, MiB RSS."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        out = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
+        os.execv(argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"{' '.join(argv)} exited with {code}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def main():
+    if len(sys.argv) < 5:
+        sys.exit(__doc__)
+    tokenlint, floor = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    runs = int(sys.argv[3])
+    print(f"{runs} rounds each, medians; peak RSS is the largest of the rounds; ratios are tokenlint's over the floor's")
+    print()
+    print("| corpus | objects | MB | tokenlint wall s | CPU s | peak RSS MiB | floor wall s | CPU s | peak RSS MiB | wall ratio | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for corpus in sys.argv[4:]:
+        lint = [tokenlint, "lint", "--no-config", "--format", "json", "--fail-on", "never", corpus]
+        report = json.loads(subprocess.run(lint, capture_output=True, check=True).stdout)
+        objects = report["summary"]["objects"]
+        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(corpus) for f in fs) \
+            if os.path.isdir(corpus) else os.path.getsize(corpus)
+        t, f = [], []
+        for r in range(runs):
+            pair = [(t, lint), (f, [floor, corpus])]
+            for results, argv in (pair if r % 2 == 0 else pair[::-1]):
+                results.append(run(argv))
+        med = lambda rs, i: statistics.median(x[i] for x in rs)
+        peak = lambda rs: max(x[2] for x in rs)
+        print(f"| {os.path.basename(os.path.normpath(corpus))} | {objects:,} | {size / 1e6:.0f} "
+              f"| {med(t, 0):.2f} | {med(t, 1):.2f} | {peak(t):,.0f} "
+              f"| {med(f, 0):.2f} | {med(f, 1):.2f} | {peak(f):,.0f} "
+              f"| {med(t, 0) / med(f, 0):.2f}x | {med(t, 1) / med(f, 1):.2f}x |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
