@@ -196,9 +196,11 @@ func (l *Loader) renderChart(path string) ([]byte, *tplmap.Map, error) {
 // It does what Helm's action.Install does for `helm template` (a client
 // dry run, in RunWithContext and Configuration.renderResources of Helm
 // v4.3.1) with the packages that do the work, so that tokenlint links
-// neither the Kubernetes client nor kubectl: of the action, only what a
-// client dry run without --output-dir, --post-renderer, --include-crds,
-// --labels or --hide-secret does is kept.
+// neither the action's cluster machinery (Helm's kube client, kubectl,
+// cli-runtime, release storage) nor Helm's getters and registry client:
+// of the action, only what a client dry run without --output-dir,
+// --post-renderer, --include-crds, --labels or --hide-secret does is kept
+// (TestLinksNoClusterClient in cmd/tokenlint holds the line).
 func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 	chrt, err := loadChart(req)
 	if err != nil {
