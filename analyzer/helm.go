@@ -3,24 +3,28 @@ package analyzer
 import (
 	"bytes"
 	"cmp"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"helm.sh/helm/v4/pkg/action"
 	"helm.sh/helm/v4/pkg/chart"
 	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/loader"
-	"helm.sh/helm/v4/pkg/cli/values"
-	"helm.sh/helm/v4/pkg/getter"
+	chartv2 "helm.sh/helm/v4/pkg/chart/v2"
+	chartv2loader "helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
 	release "helm.sh/helm/v4/pkg/release/v1"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
@@ -188,6 +192,15 @@ func (l *Loader) renderChart(path string) ([]byte, *tplmap.Map, error) {
 // positions match its output line for line. Every file it reads itself (a
 // packaged chart, values files) goes through ReadFile; Helm's own log lines
 // go to log. It is the renderer, whether it runs in a child process or not.
+//
+// It does what Helm's action.Install does for `helm template` (a client
+// dry run, in RunWithContext and Configuration.renderResources of Helm
+// v4.3.1) with the packages that do the work, so that tokenlint links
+// neither the action's cluster machinery (Helm's kube client, kubectl,
+// cli-runtime, release storage) nor Helm's getters and registry client:
+// of the action, only what a client dry run without --output-dir,
+// --post-renderer, --include-crds, --labels or --hide-secret does is kept
+// (TestLinksNoClusterClient in cmd/tokenlint holds the line).
 func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 	chrt, err := loadChart(req)
 	if err != nil {
@@ -197,43 +210,100 @@ func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot read Helm values: %w", err)
 	}
-	cfg := action.NewConfiguration(action.ConfigurationSetLogger(log))
-	inst := action.NewInstall(cfg)
-	inst.DryRunStrategy = action.DryRunClient
-	inst.Replace = true
-	inst.ReleaseName = req.ReleaseName
-	inst.Namespace = req.Namespace
-	inst.APIVersions = common.VersionSet(req.APIVersions)
+	// The capabilities of a client-only install: Helm's defaults, with
+	// --kube-version and --api-versions on top.
+	caps := common.DefaultCapabilities.Copy()
 	if req.KubeVersion != "" {
 		kv, err := common.ParseKubeVersion(req.KubeVersion)
 		if err != nil {
 			return nil, nil, fmt.Errorf("invalid kube version '%s': %w", req.KubeVersion, err)
 		}
-		inst.KubeVersion = kv
+		caps.KubeVersion = *kv
 	}
-	r, err := inst.Run(chrt, vals)
+	caps.APIVersions = append(caps.APIVersions, req.APIVersions...)
+	c, opts, hooks, manifests, err := renderRelease(chrt, vals, caps, req, slog.New(log))
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot render Helm chart: %w", err)
 	}
-	rel, ok := r.(*release.Release)
-	if !ok {
-		return nil, nil, fmt.Errorf("cannot render Helm chart: unexpected release type %T", r)
+	// The stream `helm template` prints: the manifest (each document
+	// after its "# Source:" line, as renderResources writes it), then the
+	// hooks.
+	var manifest bytes.Buffer
+	for _, m := range manifests {
+		fmt.Fprintf(&manifest, "---\n# Source: %s\n%s\n", m.Name, m.Content)
 	}
-	// The stream `helm template` prints: the manifest, then the hooks.
 	var out bytes.Buffer
-	out.WriteString(strings.TrimSpace(rel.Manifest))
+	out.WriteString(strings.TrimSpace(manifest.String()))
 	out.WriteByte('\n')
-	for _, h := range rel.Hooks {
+	for _, h := range hooks {
 		fmt.Fprintf(&out, "---\n# Source: %s\n%s\n", h.Path, h.Manifest)
 	}
 	// Template positions (tplmap.go): never a reason to fail the render.
 	var smap *tplmap.Map
 	if req.SourceMap {
-		if smap, err = sourceMap(chrt, vals, cfg, inst, out.Bytes()); err != nil {
+		if smap, err = sourceMap(c, vals, opts, caps, out.Bytes()); err != nil {
 			smap = &tplmap.Map{Error: err.Error()}
 		}
 	}
 	return out.Bytes(), smap, nil
+}
+
+// renderRelease is what Install.RunWithContext and renderResources do in a
+// client dry run, in their order and with their words: the chart's API
+// version, the release name, the chart's dependencies (conditions, tags,
+// imported values), the values and their schema, the chart's kubeVersion
+// constraint, the engine with no cluster (lookup finds nothing) and no DNS,
+// NOTES.txt left out, and the manifests and hooks sorted in install order.
+// It returns the chart as processed, for the source map. Errors the action
+// logs before returning are logged to log too.
+func renderRelease(ch chart.Charter, vals map[string]any, caps *common.Capabilities, req renderRequest, log *slog.Logger) (*chartv2.Chart, common.ReleaseOptions, []*release.Hook, []releaseutil.Manifest, error) {
+	var opts common.ReleaseOptions
+	var chrt *chartv2.Chart
+	switch c := ch.(type) {
+	case *chartv2.Chart:
+		chrt = c
+	case chartv2.Chart:
+		chrt = &c
+	default:
+		return nil, opts, nil, nil, errors.New("invalid chart apiVersion")
+	}
+	if err := chartutil.ValidateReleaseName(req.ReleaseName); err != nil {
+		err = fmt.Errorf("release name %q: %w", req.ReleaseName, err)
+		log.Error("release name check failed", slog.Any("error", err))
+		return nil, opts, nil, nil, fmt.Errorf("release name check failed: %w", err)
+	}
+	if err := chartutil.ProcessDependencies(chrt, vals); err != nil {
+		log.Error("chart dependencies processing failed", slog.Any("error", err))
+		return nil, opts, nil, nil, fmt.Errorf("chart dependencies processing failed: %w", err)
+	}
+	opts = common.ReleaseOptions{Name: req.ReleaseName, Namespace: req.Namespace, Revision: 1, IsInstall: true}
+	renderVals, err := util.ToRenderValuesWithSchemaValidation(chrt, vals, opts, caps, false)
+	if err != nil {
+		return nil, opts, nil, nil, err
+	}
+	if chrt.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(chrt.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return nil, opts, nil, nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", chrt.Metadata.KubeVersion, caps.KubeVersion.Version)
+	}
+	// The engine of a client-only render: no cluster, so lookup returns
+	// an empty map; no DNS; no custom functions (the action's
+	// Configuration has none unless an SDK user sets them).
+	var e engine.Engine
+	files, err := e.RenderWithContext(context.Background(), chrt, renderVals)
+	if err != nil {
+		return nil, opts, nil, nil, err
+	}
+	// NOTES.txt, of the chart or a subchart, is neither a manifest nor a
+	// hook; `helm template` never prints it.
+	for name := range files {
+		if strings.HasSuffix(name, "NOTES.txt") {
+			delete(files, name)
+		}
+	}
+	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	if err != nil {
+		return nil, opts, nil, nil, err
+	}
+	return chrt, opts, hooks, manifests, nil
 }
 
 // loadChart loads a chart directory, or a packaged chart read through the
@@ -241,8 +311,8 @@ func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 // archive's error names its entry. Then it refuses what `helm template`
 // refuses before rendering, with Helm's words: a chart that is not an
 // application (a library chart), and one whose Chart.yaml names a
-// dependency that charts/ does not hold (action.CheckDependencies; Helm
-// would fetch it only with --dependency-update, which needs the network).
+// dependency that charts/ does not hold (checkDependencies; Helm would
+// fetch it only with --dependency-update, which needs the network).
 func loadChart(req renderRequest) (chart.Charter, error) {
 	chrt, err := readChart(req)
 	if err != nil {
@@ -256,11 +326,42 @@ func loadChart(req renderRequest) (chart.Charter, error) {
 		return nil, fmt.Errorf("%s charts are not installable", t)
 	}
 	if deps := ac.MetaDependencies(); len(deps) > 0 {
-		if err := action.CheckDependencies(chrt, deps); err != nil {
+		if err := checkDependencies(chrt, deps); err != nil {
 			return nil, fmt.Errorf("an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: %w", err)
 		}
 	}
 	return chrt, nil
+}
+
+// checkDependencies is Helm's action.CheckDependencies: every dependency
+// Chart.yaml names must be a chart in charts/, by name.
+func checkDependencies(ch chart.Charter, reqs []chart.Dependency) error {
+	ac, err := chart.NewAccessor(ch)
+	if err != nil {
+		return err
+	}
+	var missing []string
+outer:
+	for _, r := range reqs {
+		rac, err := chart.NewDependencyAccessor(r)
+		if err != nil {
+			return err
+		}
+		for _, d := range ac.Dependencies() {
+			dac, err := chart.NewAccessor(d)
+			if err != nil {
+				return err
+			}
+			if dac.Name() == rac.Name() {
+				continue outer
+			}
+		}
+		missing = append(missing, rac.Name())
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("found in Chart.yaml, but missing in charts/ directory: %s", strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // readChart reads a chart directory or packaged chart.
@@ -288,13 +389,15 @@ func readChart(req renderRequest) (chart.Charter, error) {
 }
 
 // mergeValues merges the values files, --set-json, --set, --set-string and
-// --set-file values as Helm does (values.Options.MergeValues), with every
-// file read through ReadFile and the file size limit: Helm's own reading
-// would follow a name to a device, a pipe, standard input or the network.
-// Helm picks a reader by the URL scheme of a file's name ("" for a path), so
-// every scheme among the names is served by that reader; the names of
-// --set-file values are learnt from Helm's own parser, in a first pass.
+// --set-file values as Helm does (values.Options.MergeValues, in its order
+// and with its words), with every file read through ReadFile and the file
+// size limit: Helm's own reading would follow a name to a device, a pipe,
+// standard input or the network. It is written out here rather than called
+// because Helm's takes getter.Providers, and the getter package links
+// Helm's registry and HTTP clients that a render never uses.
 func mergeValues(req renderRequest) (map[string]any, error) {
+	// Standard input is refused before anything is read: the names of
+	// --set-file values are learnt from Helm's own parser, in a first pass.
 	names := slices.Clone(req.ValueFiles)
 	for _, v := range req.SetFile {
 		_ = strvals.ParseIntoFile(v, map[string]any{}, func(rs []rune) (any, error) {
@@ -302,33 +405,71 @@ func mergeValues(req renderRequest) (map[string]any, error) {
 			return "", nil
 		})
 	}
-	schemes := map[string]bool{"": true}
 	for _, name := range names {
 		if strings.TrimSpace(name) == "-" {
 			return nil, errors.New("standard input cannot be a values file: name a file")
 		}
-		if u, err := url.Parse(name); err == nil {
-			schemes[u.Scheme] = true
+	}
+	base := map[string]any{}
+	for _, name := range req.ValueFiles {
+		raw, err := readValuesFile(name, req.MaxFileBytes)
+		if err != nil {
+			return nil, err
+		}
+		current, err := chartv2loader.LoadValues(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("failed to parse %s: %w", name, err)
+		}
+		base = chartv2loader.MergeMaps(base, current)
+	}
+	for _, value := range req.SetJSON {
+		trimmed := strings.TrimSpace(value)
+		if trimmed != "" && trimmed[0] == '{' {
+			var jsonMap map[string]any
+			if err := json.Unmarshal([]byte(trimmed), &jsonMap); err != nil {
+				return nil, fmt.Errorf("failed parsing --set-json data JSON: %s", value)
+			}
+			base = chartv2loader.MergeMaps(base, jsonMap)
+		} else if err := strvals.ParseJSON(value, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-json data %s", value)
 		}
 	}
-	files := valueFiles{limit: req.MaxFileBytes}
-	provider := getter.Provider{
-		Schemes: slices.Sorted(maps.Keys(schemes)),
-		New:     func(...getter.Option) (getter.Getter, error) { return files, nil },
+	for _, value := range req.Set {
+		if err := strvals.ParseInto(value, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set data: %w", err)
+		}
 	}
-	opts := &values.Options{ValueFiles: req.ValueFiles, Values: req.Set, StringValues: req.SetString,
-		FileValues: req.SetFile, JSONValues: req.SetJSON}
-	return opts.MergeValues(getter.Providers{provider})
+	for _, value := range req.SetString {
+		if err := strvals.ParseIntoString(value, base); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-string data: %w", err)
+		}
+	}
+	for _, value := range req.SetFile {
+		read := func(rs []rune) (any, error) {
+			data, err := readValuesFile(string(rs), req.MaxFileBytes)
+			if err != nil {
+				return nil, err
+			}
+			return string(data), nil
+		}
+		if err := strvals.ParseIntoFile(value, base, read); err != nil {
+			return nil, fmt.Errorf("failed parsing --set-file data: %w", err)
+		}
+	}
+	return base, nil
 }
 
-// valueFiles serves Helm the files it reads for values (--values,
-// --set-file), read through ReadFile within the file size limit.
-type valueFiles struct{ limit int64 }
-
-func (v valueFiles) Get(name string, _ ...getter.Option) (*bytes.Buffer, error) {
-	data, err := ReadFile(name, v.limit)
+// readValuesFile reads a file Helm reads for values (--values, --set-file)
+// through ReadFile within the file size limit, whatever its URL scheme
+// (Helm would fetch a URL through its getters); a name that is no URL is
+// refused with Helm's error, as Helm refuses it.
+func readValuesFile(name string, limit int64) ([]byte, error) {
+	if _, err := url.Parse(name); err != nil {
+		return nil, err
+	}
+	data, err := ReadFile(name, limit)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", name, strings.TrimPrefix(readProblem(err), "cannot read: "))
 	}
-	return bytes.NewBuffer(data), nil
+	return data, nil
 }

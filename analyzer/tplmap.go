@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"maps"
 
-	"helm.sh/helm/v4/pkg/action"
 	"helm.sh/helm/v4/pkg/chart"
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/common/util"
@@ -18,7 +16,7 @@ import (
 
 // Template positions. After a chart is rendered as `helm template` renders
 // it, the renderer renders it once more with its templates instrumented
-// (internal/tplmap): the same chart, as Install processed it, the same
+// (internal/tplmap): the same chart, as renderRelease processed it, the same
 // values and capabilities, through Helm's own engine. The instrumented
 // output of each template file carries markers naming the template text
 // and actions that wrote each run; each document of the printed stream is
@@ -28,11 +26,11 @@ import (
 // with the stream; the loader sets a chartPlacer on every object of the
 // chart, which places findings on the template's line and column.
 
-// sourceMap is the source map of a stream rendered from chrt (as Install.Run
-// left it: dependencies processed) with vals, by cfg (whose Capabilities
-// Install.Run set). It is a best effort: an error means no map, never a
-// failed render.
-func sourceMap(chrt chart.Charter, vals map[string]any, cfg *action.Configuration, inst *action.Install, stream []byte) (m *tplmap.Map, err error) {
+// sourceMap is the source map of a stream rendered from chrt (as
+// renderRelease left it: dependencies processed) with vals, the release
+// options opts and the capabilities caps. It is a best effort: an error
+// means no map, never a failed render.
+func sourceMap(chrt chart.Charter, vals map[string]any, opts common.ReleaseOptions, caps *common.Capabilities, stream []byte) (m *tplmap.Map, err error) {
 	c, ok := chrt.(*chartv2.Chart)
 	if !ok {
 		return nil, fmt.Errorf("chart of type %T cannot be mapped", chrt)
@@ -44,8 +42,7 @@ func sourceMap(chrt chart.Charter, vals map[string]any, cfg *action.Configuratio
 			m, err = nil, fmt.Errorf("instrumented rendering panicked: %v", r)
 		}
 	}()
-	opts := common.ReleaseOptions{Name: inst.ReleaseName, Namespace: inst.Namespace, Revision: 1, IsInstall: !inst.IsUpgrade, IsUpgrade: inst.IsUpgrade}
-	renderVals, err := util.ToRenderValuesWithSchemaValidation(c, vals, opts, cfg.Capabilities, true)
+	renderVals, err := util.ToRenderValuesWithSchemaValidation(c, vals, opts, caps, true)
 	if err != nil {
 		return nil, err
 	}
@@ -53,11 +50,9 @@ func sourceMap(chrt chart.Charter, vals map[string]any, cfg *action.Configuratio
 	files := map[string]string{} // template name: sha256 of its source
 	restore := instrument(c, in, files)
 	defer restore()
-	e := engine.Engine{EnableDNS: inst.EnableDNS, CustomTemplateFuncs: maps.Clone(cfg.CustomTemplateFuncs)}
-	if e.CustomTemplateFuncs == nil {
-		e.CustomTemplateFuncs = map[string]any{}
-	}
-	maps.Copy(e.CustomTemplateFuncs, tplmap.Funcs())
+	// The engine renderRelease used (no DNS, no custom functions), with
+	// the instrumentation's functions.
+	e := engine.Engine{CustomTemplateFuncs: tplmap.Funcs()}
 	rendered, err := e.Render(c, renderVals)
 	if err != nil {
 		return nil, err

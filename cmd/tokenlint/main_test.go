@@ -154,3 +154,29 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestLinksNoClusterClient: tokenlint renders charts client-only, with
+// Helm's chart, engine and release packages (analyzer/helm.go), so the
+// build must not link Helm's action package, its Kubernetes client
+// wrapper, its getters (registry and HTTP clients) or kubectl and
+// cli-runtime, which are most of a binary that links them. (Helm's chart
+// packages themselves import k8s.io/client-go's typed clientset, for its
+// scheme and its version: that much stays.)
+func TestLinksNoClusterClient(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("go is not installed")
+	}
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	banned := []string{"helm.sh/helm/v4/pkg/action", "helm.sh/helm/v4/pkg/kube", "helm.sh/helm/v4/pkg/getter",
+		"helm.sh/helm/v4/pkg/registry", "k8s.io/kubectl/", "k8s.io/cli-runtime/"}
+	for _, pkg := range strings.Fields(string(out)) {
+		for _, b := range banned {
+			if pkg == strings.TrimSuffix(b, "/") || strings.HasPrefix(pkg, strings.TrimSuffix(b, "/")+"/") {
+				t.Errorf("tokenlint links %s", pkg)
+			}
+		}
+	}
+}
