@@ -220,7 +220,7 @@ func render(req renderRequest, log slog.Handler) ([]byte, *tplmap.Map, error) {
 		}
 		caps.KubeVersion = *kv
 	}
-	caps.APIVersions = append(caps.APIVersions, req.APIVersions...)
+	caps.APIVersions = slices.Concat(caps.APIVersions, req.APIVersions) // never into the defaults' array
 	c, opts, hooks, manifests, err := renderRelease(chrt, vals, caps, req, slog.New(log))
 	if err != nil {
 		return nil, nil, fmt.Errorf("cannot render Helm chart: %w", err)
