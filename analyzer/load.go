@@ -85,6 +85,8 @@ type Loader struct {
 	// of the input, so a gate pointed at the wrong place does not pass for
 	// checking nothing (see yieldsNothing).
 	RequireObjects bool
+	// Progress, when set, counts the files read and documents parsed.
+	Progress *Progress
 }
 
 // Load reads every path: files, directories (recursively, *.yaml, *.yml and
@@ -146,11 +148,13 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	for k, s := range srcs {
 		if s.src.stdin {
 			read[k] = l.read(s.src)
+			l.Progress.fileRead()
 		}
 	}
 	parallel(len(srcs), func(k int) {
 		if !srcs[k].src.stdin {
 			read[k] = l.read(srcs[k].src)
+			l.Progress.fileRead()
 		}
 	})
 	used, usedDirs := map[string]bool{}, map[string]bool{}
@@ -232,6 +236,7 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			defer wg.Done()
 			for i := range work {
 				results[i] = l.parse(chunks[i])
+				l.Progress.documentParsed()
 			}
 		}()
 	}

@@ -39,6 +39,8 @@ type Options struct {
 	// Changes, when set, limits the report to findings on changed lines or
 	// in changed objects (--new-from-rev).
 	Changes Changes
+	// Progress, when set, counts the objects checked.
+	Progress *Progress
 }
 
 // Changes tells which lines of the input changed (since a git revision).
@@ -209,6 +211,7 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 			defer wg.Done()
 			for i := range work {
 				perObject[i], failures[i] = check(in.Objects[i], ix, rules, &opts.Settings)
+				opts.Progress.objectChecked()
 			}
 		}()
 	}

@@ -31,7 +31,7 @@ func useColor(mode string, s Streams, toStdout bool) (bool, error) {
 		case force != "":
 			return true, nil
 		}
-		return isTerminal(s.Out), nil
+		return s.terminal(s.Out), nil
 	}
 	return false, fmt.Errorf("--color: unknown value %q (want auto, always or never)", mode)
 }

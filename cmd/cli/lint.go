@@ -231,11 +231,15 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 			fmt.Fprintf(s.Err, "tokenlint: %s is excluded by the configuration's exclude, so it is not linted\n", printable.Line(p))
 		}
 	}
+	progress := &analyzer.Progress{}
+	stopProgress := startProgress(s, progress, progressDelay, progressEvery)
+	run.loader.Progress, run.options.Progress = progress, progress
 	in := run.loader.Load(paths)
 	if len(run.contexts) > 0 {
 		run.contextLoader.LoadContext(in, run.contexts)
 	}
 	rep := analyzer.RunWith(in, run.reg, run.options)
+	stopProgress()
 	if rep.Objects == 0 {
 		// Said plainly, whatever the format: a report with no findings
 		// looks the same as a clean one.

@@ -32,6 +32,17 @@ type Streams struct {
 	Workdir string
 	// Getenv reads the environment (NO_COLOR); nil means no variables.
 	Getenv func(string) string
+	// IsTerminal reports whether Out or Err is a terminal; nil means
+	// whether it is a character device.
+	IsTerminal func(io.Writer) bool
+}
+
+// terminal reports whether w, Out or Err, is a terminal.
+func (s Streams) terminal(w io.Writer) bool {
+	if s.IsTerminal != nil {
+		return s.IsTerminal(w)
+	}
+	return isTerminal(w)
 }
 
 // exitError carries an exit code out of a command.
