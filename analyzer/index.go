@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"sync"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -11,6 +13,28 @@ type Index struct {
 	objects []*Object
 	byKey   map[indexKey]*Object
 	kinds   map[indexKey]bool // kind and namespace present in the run
+
+	mu   sync.Mutex
+	memo map[any]any
+}
+
+// Memo is the value build makes for key, made once for the index: what
+// rules derive from the run's objects as a whole (the Rego policies'
+// inventory) lives as long as the run's index, and no longer. build runs
+// with the index locked, so it should only allocate; key is a value of a
+// type of the caller's own, as for context.WithValue.
+func (ix *Index) Memo(key any, build func() any) any {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if v, ok := ix.memo[key]; ok {
+		return v
+	}
+	if ix.memo == nil {
+		ix.memo = map[any]any{}
+	}
+	v := build()
+	ix.memo[key] = v
+	return v
 }
 
 // indexKey identifies an object: a custom kind named like a core one (a

@@ -31,15 +31,15 @@ type spending struct {
 	running map[topdown.Cancel]struct{}
 }
 
-// spending is the policy's spending in the run of the index. The policy
-// keeps the latest run's: runs of one catalog follow one another.
+// spendingKey is the index memo of one policy's spending.
+type spendingKey struct{ pol *policy }
+
+// spending is the policy's spending in the run of the index, which lives
+// with the run's index, not with the catalog.
 func (pol *policy) spending(ix *analyzer.Index) *spending {
-	pol.mu.Lock()
-	defer pol.mu.Unlock()
-	if pol.spent == nil || pol.spent.ix != ix {
-		pol.spent = &spending{pol: pol, ix: ix, running: map[topdown.Cancel]struct{}{}}
-	}
-	return pol.spent
+	return ix.Memo(spendingKey{pol}, func() any {
+		return &spending{pol: pol, ix: ix, running: map[topdown.Cancel]struct{}{}}
+	}).(*spending)
 }
 
 // begin starts an evaluation that cancel stops and returns its time

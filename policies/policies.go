@@ -345,7 +345,6 @@ func compile(mods []*module, limits Limits) ([]*analyzer.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv := &inventories{}
 	var rules []*analyzer.Rule
 	for _, path := range order {
 		p := pkgs[path]
@@ -365,7 +364,7 @@ func compile(mods []*module, limits Limits) ([]*analyzer.Rule, error) {
 		} else {
 			r.Origin = "rego"
 		}
-		pol := &policy{rule: r, query: q, inventories: inv, limits: limits}
+		pol := &policy{rule: r, query: q, limits: limits}
 		r.Check = pol.check
 		rules = append(rules, r)
 	}
@@ -416,14 +415,9 @@ func locate(mods []*module, path string) (string, int) {
 
 // policy is one compiled policy package.
 type policy struct {
-	rule        *analyzer.Rule
-	query       rego.PreparedEvalQuery
-	inventories *inventories
-	limits      Limits
-
-	mu sync.Mutex
-	// spent is what the policy has cost the current run.
-	spent *spending
+	rule   *analyzer.Rule
+	query  rego.PreparedEvalQuery
+	limits Limits
 }
 
 var (
@@ -453,7 +447,7 @@ func (pol *policy) check(p *analyzer.Pass) {
 	timer := time.AfterFunc(limit, cancel.Cancel)
 	rs, err := pol.query.Eval(context.Background(),
 		rego.EvalParsedInput(input),
-		rego.EvalResolver(inventoryRef, pol.inventories.of(p.Index)),
+		rego.EvalResolver(inventoryRef, inventoryOf(p.Index)),
 		rego.EvalResolver(namespaceRef, constant{ast.String(p.Object.Namespace)}),
 		rego.EvalExternalCancel(cancel),
 	)
@@ -522,20 +516,15 @@ func (c constant) Eval(context.Context, resolverInput) (resolverResult, error) {
 	return resolverResult{Value: c.v}, nil
 }
 
-// inventories keeps the inventory of the current run, built on first use:
-// runs that no inventory-reading policy touches never pay for it.
-type inventories struct {
-	mu   sync.Mutex
-	last *inventory
-}
+// inventoryKey is the index memo of a run's inventory.
+type inventoryKey struct{}
 
-func (is *inventories) of(ix *analyzer.Index) *inventory {
-	is.mu.Lock()
-	defer is.mu.Unlock()
-	if is.last == nil || is.last.ix != ix {
-		is.last = &inventory{ix: ix}
-	}
-	return is.last
+// inventoryOf is the inventory of a run, shared by its policies and built
+// on first use (runs that no inventory-reading policy touches never pay for
+// it); it lives with the run's index, so a catalog used again keeps no run's
+// objects alive.
+func inventoryOf(ix *analyzer.Index) *inventory {
+	return ix.Memo(inventoryKey{}, func() any { return &inventory{ix: ix} }).(*inventory)
 }
 
 // inventory is data.inventory for one run, shaped like Gatekeeper's:

@@ -4,8 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -311,4 +313,37 @@ func TestLoadSkipsDuplicates(t *testing.T) {
 	if n != 2 {
 		t.Errorf("got %d rules T100 and TL201, want each once", n)
 	}
+}
+
+// A catalog keeps nothing of a run once its report is gone: the inventory
+// its policies read lives with the run's index, not with the catalog, which
+// a long-lived process (or a benchmark) uses again.
+func TestInventoryDiesWithItsRun(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Secret", `package test.p
+
+deny contains msg if {
+	some ns, objects in data.inventory.namespace
+	some name, _ in objects.v1.Secret
+	msg := sprintf("%s/%s", [ns, name])
+}
+`)})
+	reg := registry(t, dir, DefaultLimits)
+	file := filepath.Join(t.TempDir(), "manifest.yaml")
+	if err := os.WriteFile(file, []byte(twoSecrets), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	first := func() weak.Pointer[analyzer.Object] {
+		in := (&analyzer.Loader{}).Load([]string{file})
+		rep := analyzer.Run(in, reg, analyzer.DefaultSettings)
+		if len(findings(rep, "T100")) == 0 {
+			t.Fatal("the policy read no inventory")
+		}
+		return weak.Make(in.Objects[0])
+	}()
+	runtime.GC()
+	runtime.GC() // collected twice: a weak pointer may clear a cycle late
+	if first.Value() != nil {
+		t.Error("the run's objects are still alive after its report is gone")
+	}
+	runtime.KeepAlive(reg)
 }
