@@ -17,24 +17,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
-
-def run(argv):
-    """Run argv once with stdout to /dev/null; return wall s, CPU s, MiB RSS."""
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        out = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
-        os.execv(argv[0], argv)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"{' '.join(argv)} exited with {code}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+from bench import measure  # scripts/bench.py
 
 
 def main():
@@ -56,13 +40,13 @@ def main():
         for r in range(runs):
             pair = [(t, lint), (f, [floor, corpus])]
             for results, argv in (pair if r % 2 == 0 else pair[::-1]):
-                results.append(run(argv))
+                results.append(measure(argv, quiet=True))  # wall, RSS, CPU
         med = lambda rs, i: statistics.median(x[i] for x in rs)
-        peak = lambda rs: max(x[2] for x in rs)
+        peak = lambda rs: max(x[1] for x in rs)
         print(f"| {os.path.basename(os.path.normpath(corpus))} | {objects:,} | {size / 1e6:.0f} "
-              f"| {med(t, 0):.2f} | {med(t, 1):.2f} | {peak(t):,.0f} "
-              f"| {med(f, 0):.2f} | {med(f, 1):.2f} | {peak(f):,.0f} "
-              f"| {med(t, 0) / med(f, 0):.2f}x | {med(t, 1) / med(f, 1):.2f}x |", flush=True)
+              f"| {med(t, 0):.2f} | {med(t, 2):.2f} | {peak(t):,.0f} "
+              f"| {med(f, 0):.2f} | {med(f, 2):.2f} | {peak(f):,.0f} "
+              f"| {med(t, 0) / med(f, 0):.2f}x | {med(t, 2) / med(f, 2):.2f}x |", flush=True)
 
 
 if __name__ == "__main__":

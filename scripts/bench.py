@@ -27,6 +27,28 @@ import sys
 import time
 
 
+def measure(argv, cwd=None, name=None, quiet=False):
+    """Run argv once as a process of its own, standard output (and with
+    quiet, standard error) to /dev/null; return its wall seconds, max RSS in
+    MiB and CPU seconds (user+sys). Exits if it fails."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        out = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(out, 1)
+        if quiet:
+            os.dup2(out, 2)
+        if cwd:
+            os.chdir(cwd)
+        os.execv(argv[0], argv)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{name or argv[0]}: {' '.join(argv)} exited with {os.waitstatus_to_exitcode(status)}")
+    # ru_maxrss is in KiB on Linux.
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
+
+
 class Case:
     def __init__(self, name, binary, args, cwd=None):
         self.name, self.binary, self.cwd = name, os.path.abspath(binary), cwd
@@ -39,20 +61,7 @@ class Case:
 
     def run(self):
         """Run once; record wall seconds, max RSS in MiB and CPU seconds."""
-        start = time.perf_counter()
-        pid = os.fork()
-        if pid == 0:
-            out = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(out, 1)
-            if self.cwd:
-                os.chdir(self.cwd)
-            os.execv(self.binary, self.argv)
-        _, status, usage = os.wait4(pid, 0)
-        wall = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{self.name}: {' '.join(self.argv)} exited with {os.waitstatus_to_exitcode(status)}")
-        # ru_maxrss is in KiB on Linux.
-        self.results.append((wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime))
+        self.results.append(measure(self.argv, self.cwd, self.name))
 
     def wall(self):
         return statistics.median(w for w, _, _ in self.results)
