@@ -441,7 +441,7 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 			// comment above the object's first line: in the template or
 			// base resource it was placed in, when it was placed.
 			first := lineKey{f.Position.File, f.obj.FirstLine()}
-			if f.Generated != nil {
+			if f.Generated != nil && f.obj.Placer != nil {
 				first = lineKey{}
 				if start, ok := f.obj.Placer.Start(); ok {
 					first = lineKey{start.File, start.Line}
