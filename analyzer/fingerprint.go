@@ -47,7 +47,7 @@ func fingerprint(findings []Finding, root string) {
 		}
 		path := f.Path
 		if f.obj != nil {
-			path = stablePath(f.obj.Raw, path)
+			path = f.stable
 		}
 		key := strings.Join([]string{f.Rule.ID, file, f.Source, f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name, path, detail}, "\x00")
 		n := seen[key]

@@ -2,9 +2,11 @@ package analyzer
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -87,7 +89,38 @@ func FuzzLoad(f *testing.F) {
 		for _, f := range rep.Findings {
 			check("finding "+f.Rule.ID+" "+f.Message, f.Position)
 		}
+		// A streamed run gives the same report.
+		l.Stdin = bytes.NewReader(data)
+		if got, want := reportText(Run(l.Open([]string{"-"}), reg, DefaultSettings)), reportText(rep); got != want {
+			t.Fatalf("the streamed run's report differs:\n%s\nwant:\n%s", got, want)
+		}
+		// The first pass of a run parses only the documents that may hold
+		// the kinds of its facts: every document holding an object of a
+		// kind must be one.
+		for _, c := range splitDocuments(StdinName, data) {
+			for _, o := range l.parse(c).objects {
+				if kindName.MatchString(o.Kind) && !mayHold(c.text, [][]byte{[]byte(o.Kind)}) {
+					t.Fatalf("a document holding a %s is not taken for one:\n%s", o.Kind, c.text)
+				}
+			}
+		}
 	})
+}
+
+// kindName is a kind as Kubernetes names them, as facts are kept of.
+var kindName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
+
+// reportText is a report's findings and problems, one a line.
+func reportText(rep *Report) string {
+	var b strings.Builder
+	for _, f := range rep.Findings {
+		fmt.Fprintf(&b, "%s %s %s %s %t\n", f.Position, f.Rule.ID, f.Fingerprint, f.Message, f.Suppression != nil)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(&b, "problem %s %s\n", p.Position, p.Message)
+	}
+	fmt.Fprintf(&b, "%d files, %d objects\n", rep.Files, rep.Objects)
+	return b.String()
 }
 
 // yamlLines counts the lines of data as the YAML parser does: CR LF, CR, LF,

@@ -1,7 +1,10 @@
 package analyzer
 
 import (
+	"slices"
 	"testing"
+
+	corev1 "k8s.io/api/core/v1"
 )
 
 const indexInput = `apiVersion: v1
@@ -38,6 +41,30 @@ kind: ClusterRole
 metadata: {name: reader}
 `
 
+// Facts of the test: what a rule might keep of each kind.
+var (
+	testAccounts = &Fact[*bool]{Kind: "ServiceAccount", Export: func(o *Object) *bool {
+		return o.Typed.(*corev1.ServiceAccount).AutomountServiceAccountToken
+	}}
+	testSecrets = &Fact[*corev1.Secret]{Kind: "Secret", Export: func(o *Object) *corev1.Secret {
+		s, _ := o.Typed.(*corev1.Secret)
+		return s
+	}}
+	testAnySecrets = &Fact[string]{Group: "*", Kind: "Secret", Export: func(o *Object) string { return o.APIVersion }}
+	testRoles      = &Fact[string]{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole", Export: func(o *Object) string { return o.Name }}
+	testAll        = &Fact[string]{Group: "*", Kind: "*", Export: func(o *Object) string { return o.Kind }}
+)
+
+func indexOf(objects []*Object, facts ...Facts) *Index {
+	ix := NewIndex(facts...)
+	for _, o := range objects {
+		if ix.wants(o.Group(), o.Kind) {
+			ix.add(o)
+		}
+	}
+	return ix
+}
+
 func TestIndex(t *testing.T) {
 	for _, tt := range []struct {
 		loaderNamespace string
@@ -47,78 +74,78 @@ func TestIndex(t *testing.T) {
 		if len(in.Problems) != 0 {
 			t.Fatalf("problems: %+v", in.Problems)
 		}
-		ix := NewIndex(in.Objects)
-		if len(ix.Objects()) != len(in.Objects) || ix.Objects()[0] != in.Objects[0] {
-			t.Errorf("Objects() is not the input in order")
-		}
+		ix := indexOf(in.Objects, testAccounts, testSecrets, testAnySecrets, testRoles, testAll)
 
 		// The first of two objects with the same kind, namespace and name wins.
-		o, sa := ix.ServiceAccount(tt.ns, "app")
-		if o != in.Objects[0] || sa == nil || sa.AutomountServiceAccountToken == nil || *sa.AutomountServiceAccountToken {
-			t.Errorf("%s: ServiceAccount(%s, app) = %v, %+v; want the first one, automount false", tt.ns, tt.ns, o, sa)
+		if auto, ok := testAccounts.Get(ix, tt.ns, "app"); !ok || auto == nil || *auto {
+			t.Errorf("%s: ServiceAccount app = %v, %v; want the first one, automount false", tt.ns, auto, ok)
 		}
-		if o, sa := ix.ServiceAccount("other", "app"); o != in.Objects[1] || sa == nil || sa.Name != "app" {
-			t.Errorf("ServiceAccount(other, app) = %v", o)
+		if auto, ok := testAccounts.Get(ix, "other", "app"); !ok || auto != nil {
+			t.Errorf("ServiceAccount other/app = %v, %v", auto, ok)
 		}
 		// Never across namespaces.
-		if o, sa := ix.ServiceAccount("elsewhere", "app"); o != nil || sa != nil {
-			t.Errorf("ServiceAccount(elsewhere, app) found %v", o)
+		if _, ok := testAccounts.Get(ix, "elsewhere", "app"); ok {
+			t.Errorf("ServiceAccount elsewhere/app found")
 		}
 		if tt.ns != "default" {
-			if o := ix.Get("", "ServiceAccount", "default", "app"); o != nil {
+			if _, ok := testAccounts.Get(ix, "default", "app"); ok {
 				t.Errorf("with Loader.Namespace %q an object landed in default", tt.ns)
 			}
 		}
 
-		o, s := ix.Secret(tt.ns, "app-token")
-		if o == nil || s == nil || s.Type != "kubernetes.io/service-account-token" || s.Annotations["kubernetes.io/service-account.name"] != "app" {
-			t.Errorf("Secret(%s, app-token) = %v, %+v", tt.ns, o, s)
+		s, ok := testSecrets.Get(ix, tt.ns, "app-token")
+		if !ok || s == nil || s.Type != "kubernetes.io/service-account-token" || s.Annotations["kubernetes.io/service-account.name"] != "app" {
+			t.Errorf("Secret %s/app-token = %+v", tt.ns, s)
 		}
-		if o, s := ix.Secret("explicit", "app-token"); o == nil || s == nil || s.Type != "" {
-			t.Errorf("Secret(explicit, app-token) = %v", o)
+		if s, ok := testSecrets.Get(ix, "explicit", "app-token"); !ok || s == nil || s.Type != "" {
+			t.Errorf("Secret explicit/app-token = %v", s)
 		}
-		// An object of kind Secret that is not a core Secret is not one.
-		if o := ix.Get("example.com", "Secret", "crd", "custom"); o == nil {
-			t.Errorf("Get(example.com, Secret, crd, custom) = nil")
+		// An object of kind Secret that is not a core Secret is not one,
+		// but a fact of any group keeps it, in its own group.
+		if _, ok := testSecrets.Get(ix, "crd", "custom"); ok {
+			t.Errorf("the core Secret fact kept a Secret of example.com")
 		}
-		if o := ix.Get("", "Secret", "crd", "custom"); o != nil {
-			t.Errorf("Get(\"\", Secret, crd, custom) found the custom kind")
+		if v, ok := testAnySecrets.Of(ix, "example.com", "Secret", "crd", "custom"); !ok || v != "example.com/v1" {
+			t.Errorf("Secret of example.com = %q, %v", v, ok)
 		}
-		if o, s := ix.Secret("crd", "custom"); o != nil || s != nil {
-			t.Errorf("Secret(crd, custom) = %v, %v; want nothing, it is not a core Secret", o, s)
+		if _, ok := testAnySecrets.Of(ix, "", "Secret", "crd", "custom"); ok {
+			t.Errorf("the custom Secret was found in the core group")
 		}
 
 		// Cluster-scoped kinds have no namespace.
-		if o := ix.Get("rbac.authorization.k8s.io", "ClusterRole", "", "reader"); o == nil || o.Namespace != "" {
-			t.Errorf("Get(ClusterRole, \"\", reader) = %v", o)
+		if v, ok := testRoles.Get(ix, "", "reader"); !ok || v != "reader" {
+			t.Errorf("ClusterRole reader = %q, %v", v, ok)
 		}
-		if o := ix.Get("rbac.authorization.k8s.io", "ClusterRole", tt.ns, "reader"); o != nil {
-			t.Errorf("a ClusterRole was indexed in namespace %s", tt.ns)
+		if _, ok := testRoles.Get(ix, tt.ns, "reader"); ok {
+			t.Errorf("a ClusterRole was kept in namespace %s", tt.ns)
 		}
 
-		const rbac = "rbac.authorization.k8s.io"
-		for _, d := range []struct {
-			group, kind, ns string
-			want            bool
-		}{
-			{"", "ServiceAccount", tt.ns, true}, {"", "ServiceAccount", "other", true}, {"", "ServiceAccount", "explicit", false},
-			{"", "Secret", "explicit", true}, {"", "Secret", "crd", false}, {"example.com", "Secret", "crd", true},
-			{"", "Secret", "other", false}, {rbac, "ClusterRole", "", true}, {rbac, "ClusterRole", tt.ns, false},
-			{"", "Pod", tt.ns, false},
-		} {
-			if got := ix.Defines(d.group, d.kind, d.ns); got != d.want {
-				t.Errorf("Defines(%q, %s, %q) = %v, want %v", d.group, d.kind, d.ns, got, d.want)
+		// All is in input order, the first of duplicates only.
+		var kinds []string
+		for ref, kind := range testAll.All(ix) {
+			if ref.Kind != kind {
+				t.Errorf("All: %v holds %q", ref, kind)
 			}
+			kinds = append(kinds, ref.String())
+		}
+		want := []string{"ServiceAccount " + tt.ns + "/app", "ServiceAccount other/app", "Secret " + tt.ns + "/app-token",
+			"Secret explicit/app-token", "Secret crd/custom", "ClusterRole reader"}
+		if !slices.Equal(kinds, want) {
+			t.Errorf("All = %q, want %q", kinds, want)
 		}
 	}
 }
 
 func TestIndexEmpty(t *testing.T) {
-	ix := NewIndex(nil)
-	if ix.Get("", "Pod", "default", "x") != nil || ix.Defines("", "Pod", "default") || len(ix.Objects()) != 0 {
-		t.Error("an empty index found something")
+	ix := NewIndex()
+	if _, ok := testAccounts.Get(ix, "default", "default"); ok {
+		t.Error("an index without the fact found a ServiceAccount")
 	}
-	if o, sa := ix.ServiceAccount("default", "default"); o != nil || sa != nil {
-		t.Error("an empty index found a ServiceAccount")
+	for range testAll.All(ix) {
+		t.Error("an index without the fact has facts")
+	}
+	ix = NewIndex(testAccounts)
+	if _, ok := testAccounts.Get(ix, "default", "default"); ok || ix.wants("", "Pod") || !ix.wants("", "ServiceAccount") {
+		t.Error("an empty index found something")
 	}
 }

@@ -471,13 +471,14 @@ func (kr *kustomizeResult) uses(self string, used, usedDirs map[string]bool) {
 	}
 }
 
-// addKustomization adds what a build gave to the input: its problem, or its
-// objects (each with its placer) and the suppression comments of every file
-// it read, each file scanned once however many builds read it.
-func (l *Loader) addKustomization(in, target *Input, kr *kustomizeResult, src input, context bool, chunks *[]chunk, chunkPath *[]int, path int) {
+// addKustomization adds what a build gave to the input: its problem, or the
+// suppression comments of every file it read, each file scanned once however
+// many builds read it; it returns the build's documents, each with its
+// placer.
+func (l *Loader) addKustomization(in, target *Input, kr *kustomizeResult, src input, context bool) []chunk {
 	if kr.problem != nil {
 		target.Problems = append(target.Problems, *kr.problem)
-		return
+		return nil
 	}
 	target.Files++
 	if in.scanned == nil {
@@ -507,8 +508,5 @@ func (l *Loader) addKustomization(in, target *Input, kr *kustomizeResult, src in
 			cs[k].place = kr.placers[k].bind
 		}
 	}
-	for range cs {
-		*chunkPath = append(*chunkPath, path)
-	}
-	*chunks = append(*chunks, cs...)
+	return cs
 }

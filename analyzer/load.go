@@ -33,12 +33,15 @@ type Problem struct {
 	// Path is the field path of a field problem, empty otherwise.
 	Path    string
 	Message string
-	// Object is the object holding a field problem, nil otherwise.
-	Object *Object
 }
 
-// Input is everything one run loaded.
+// Input is what one run reads. Open makes an input of sources, whose
+// objects are parsed while the run checks them and released once checked,
+// so that a run holds a few documents at a time and not the input; Load
+// makes one that holds its objects.
 type Input struct {
+	// Objects are the objects Load parsed; nil for an input from Open,
+	// whose objects live only while the run checks them.
 	Objects []*Object
 	// Problems are the file and document problems; field problems stay with
 	// their objects (see Object.Problems).
@@ -58,6 +61,42 @@ type Input struct {
 	// scanned holds the absolute names of the files kustomizations read
 	// whose suppression comments are in Directives.
 	scanned map[string]bool
+
+	// sources are the files and generated streams of the input, in order.
+	sources []*source
+	// opens are the paths of each Open, to tell a path that yields nothing.
+	opens []*opened
+}
+
+// source is one file, or one generated stream (a rendered chart, a built
+// kustomization, standard input), of an input from Open.
+type source struct {
+	loader  *Loader
+	name    string
+	context bool
+	// file is set for a file, which each pass over the input reads from
+	// disk: a run keeps no file's text. A generated stream cannot be read
+	// again, so its documents are kept in chunks.
+	file   bool
+	chunks []chunk
+	// cm is a rendered chart's source map.
+	cm *chartMap
+	// read is set once the file was read, counted and scanned for
+	// directives; failed when that first read failed.
+	read, failed bool
+	yield        *yieldCount
+}
+
+// yieldCount is what one path of an Open gave.
+type yieldCount struct{ files, objects, problems, again int }
+
+// opened is one call of Open, with what each of its paths gave.
+type opened struct {
+	loader  *Loader
+	paths   []string
+	yield   []yieldCount
+	context bool
+	checked bool
 }
 
 // Loader reads manifests. The zero value reads with DefaultLimits and puts
@@ -89,29 +128,45 @@ type Loader struct {
 	Progress *Progress
 }
 
-// Load reads every path: files, directories (recursively, *.yaml, *.yml and
-// *.json, skipping hidden directories and vendor/ unless named), Helm charts
-// (a directory holding Chart.yaml, or a packaged .tgz named on the command
-// line), rendered in-process, and "-" for standard input. A named file or
-// directory inside a chart means the chart. It never stops at
-// bad input: every problem is recorded and everything else is still loaded.
-// Documents are parsed on all CPUs.
-func (l *Loader) Load(paths []string) *Input {
+// Open finds the input of the paths: files, directories (recursively,
+// *.yaml, *.yml and *.json, skipping hidden directories and vendor/ unless
+// named), Helm charts (a directory holding Chart.yaml, or a packaged .tgz
+// named on the command line), rendered in a child process, kustomizations,
+// built, and "-" for standard input. A named file or directory inside a
+// chart means the chart. Charts are rendered, kustomizations built and
+// standard input read now; files are read when the run reads them. It
+// never stops at bad input: every problem is recorded and everything else
+// is still read.
+func (l *Loader) Open(paths []string) *Input {
 	in := &Input{}
-	l.load(in, paths, false)
+	l.open(in, paths, false)
 	return in
 }
 
-// LoadContext adds the objects of the paths to the input as context: they
+// OpenContext adds the objects of the paths to the input as context: they
 // take part in references but are not checked. A file already in the input
 // is not read again, so an object in both counts once, as checked. Problems
 // of context files are not reported: the run does not lint them.
-func (l *Loader) LoadContext(in *Input, paths []string) {
-	l.load(in, paths, true)
+func (l *Loader) OpenContext(in *Input, paths []string) {
+	l.open(in, paths, true)
 }
 
-func (l *Loader) load(in *Input, paths []string, context bool) {
-	var chunks []chunk
+// Load is Open, with every object parsed and kept in Objects: for tests
+// and tools that look at objects; a run checks an input from Open with
+// less memory. Documents are parsed on all CPUs.
+func (l *Loader) Load(paths []string) *Input {
+	in := l.Open(paths)
+	in.materialize()
+	return in
+}
+
+// LoadContext is OpenContext for an input from Load.
+func (l *Loader) LoadContext(in *Input, paths []string) {
+	l.OpenContext(in, paths)
+	in.materialize()
+}
+
+func (l *Loader) open(in *Input, paths []string, context bool) {
 	target := in
 	if context {
 		target = &Input{} // problems and counts of context are dropped
@@ -119,13 +174,13 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 	if in.loaded == nil {
 		in.loaded, in.linted = map[string]bool{}, map[string]bool{}
 	}
-	// yield is what each path gave, to tell a path that yields nothing.
-	yield := make([]struct{ files, objects, problems, again int }, len(paths))
-	type source struct {
+	op := &opened{loader: l, paths: paths, yield: make([]yieldCount, len(paths)), context: context}
+	in.opens = append(in.opens, op)
+	type found struct {
 		path int // the path it came from
 		src  input
 	}
-	var srcs []source
+	var srcs []found
 	for i, p := range paths {
 		before := len(target.Problems)
 		for _, src := range l.expand([]string{p}, target) {
@@ -133,17 +188,18 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			// is read once; so is a file both linted and context.
 			if abs := absPath(src.name); !src.stdin {
 				if in.loaded[abs] {
-					yield[i].again++
+					op.yield[i].again++
 					continue
 				}
 				in.loaded[abs] = true
 			}
-			srcs = append(srcs, source{i, src})
+			srcs = append(srcs, found{i, src})
 		}
-		yield[i].problems = len(target.Problems) - before
+		op.yield[i].problems = len(target.Problems) - before
 	}
-	// Files are read and charts rendered (each in a process of its own)
-	// on all CPUs; standard input, which can be read only once, in order.
+	// Charts are rendered (each in a process of its own) and
+	// kustomizations built on all CPUs; standard input, which can be read
+	// only once, in order. Files are read by the passes over the input.
 	read := make([]readResult, len(srcs))
 	for k, s := range srcs {
 		if s.src.stdin {
@@ -152,8 +208,8 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 		}
 	}
 	parallel(len(srcs), func(k int) {
-		if !srcs[k].src.stdin {
-			read[k] = l.read(srcs[k].src)
+		if s := srcs[k].src; !s.stdin && (s.chart || s.kustomize) {
+			read[k] = l.read(s)
 			l.Progress.fileRead()
 		}
 	})
@@ -163,30 +219,30 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			kr.uses(absPath(s.src.name), used, usedDirs)
 		}
 	}
-	var chunkPath []int      // the path each chunk came from
-	var chunkMap []*chartMap // the source map of each chunk's chart
 	for k, s := range srcs {
 		i, src := s.path, s.src
+		y := &op.yield[i]
 		// Files and kustomizations that a kustomization of the run uses
 		// are linted through it only.
 		// (A kustomization's objects came through the one that uses it;
 		// a file's, if any, through its kustomization.)
 		if abs := absPath(src.name); !src.stdin && src.kustomize && usedDirs[abs] {
-			yield[i].again++
+			y.again++
 			continue
 		} else if !src.stdin && !src.kustomize && !src.chart && used[abs] {
 			continue
 		}
+		if !src.stdin && !src.chart && !src.kustomize {
+			in.sources = append(in.sources, &source{loader: l, name: src.name, context: context, file: true, yield: y})
+			continue
+		}
 		if kr := read[k].kustomize; kr != nil {
-			before := len(chunks)
-			l.addKustomization(in, target, kr, src, context, &chunks, &chunkPath, i)
-			for range len(chunks) - before {
-				chunkMap = append(chunkMap, nil) // placed by kustomize's placers
-			}
+			cs := l.addKustomization(in, target, kr, src, context)
 			if kr.problem != nil {
-				yield[i].problems++
+				y.problems++
 			} else {
-				yield[i].files++
+				y.files++
+				in.sources = append(in.sources, &source{loader: l, name: src.name, context: context, chunks: cs, read: true, yield: y})
 			}
 			continue
 		}
@@ -201,11 +257,11 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 				msg = readProblem(err)
 			}
 			target.Problems = append(target.Problems, Problem{Position: Position{File: src.name}, Message: msg})
-			yield[i].problems++
+			y.problems++
 			continue
 		}
 		target.Files++
-		yield[i].files++
+		y.files++
 		if !context {
 			in.linted[src.name] = true
 		}
@@ -219,56 +275,70 @@ func (l *Loader) load(in *Input, paths []string, context bool) {
 			cm.placeDirectives(ds)
 		}
 		in.Directives = append(in.Directives, ds...)
-		cs := splitDocuments(src.name, data)
-		for range cs {
-			chunkPath = append(chunkPath, i)
-			chunkMap = append(chunkMap, cm)
-		}
-		chunks = append(chunks, cs...)
+		in.sources = append(in.sources, &source{loader: l, name: src.name, context: context, chunks: splitDocuments(src.name, data), cm: cm, read: true, yield: y})
 	}
+}
 
-	results := make([]chunkResult, len(chunks))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(chunks))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				results[i] = l.parse(chunks[i])
-				l.Progress.documentParsed()
-			}
-		}()
-	}
-	for i := range chunks {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+// materialize parses every document of the sources not parsed yet into
+// Objects, for Load.
+func (in *Input) materialize() {
+	pass(in, true, func(*source) bool { return true }, func(*source, *chunk) bool { return true },
+		func(s *source, c *chunk) chunkResult {
+			s.loader.Progress.documentParsed()
+			return s.parse(c)
+		},
+		func(s *source, r chunkResult) {
+			in.Objects = append(in.Objects, r.objects...)
+			in.countDocument(s, len(r.objects), r.problems)
+		})
+	in.sources = nil
+	in.checkYields()
+}
 
-	for k, r := range results {
-		for _, o := range r.objects {
-			o.Context = context
-			if cm := chunkMap[k]; cm != nil {
-				o.Placer = chartPlacer{cm: cm, obj: o}
-			}
-		}
-		in.Objects = append(in.Objects, r.objects...)
-		target.Problems = append(target.Problems, r.problems...)
-		yield[chunkPath[k]].objects += len(r.objects)
-		yield[chunkPath[k]].problems += len(r.problems)
-	}
-	if context || !l.RequireObjects {
+// countDocument records a document's objects and problems: its problems
+// are the input's, unless it is context, and both count for what its path
+// gave.
+func (in *Input) countDocument(s *source, objects int, problems []Problem) {
+	if s.context {
 		return
 	}
-	for i, p := range paths {
-		// A path whose files another path read already yielded them there.
-		if y := yield[i]; y.objects == 0 && y.problems == 0 && y.again == 0 {
-			if prob, ok := l.yieldsNothing(p, y.files); ok {
-				in.Problems = append(in.Problems, prob)
+	in.Problems = append(in.Problems, problems...)
+	s.yield.objects += objects
+	s.yield.problems += len(problems)
+}
+
+// checkYields adds the problem of every path of a finished Open that gave
+// nothing to check (Loader.RequireObjects).
+func (in *Input) checkYields() {
+	for _, op := range in.opens {
+		l := op.loader
+		if op.checked || op.context || !l.RequireObjects {
+			op.checked = true
+			continue
+		}
+		op.checked = true
+		for i, p := range op.paths {
+			// A path whose files another path read already yielded them there.
+			if y := op.yield[i]; y.objects == 0 && y.problems == 0 && y.again == 0 {
+				if prob, ok := l.yieldsNothing(p, y.files); ok {
+					in.Problems = append(in.Problems, prob)
+				}
 			}
 		}
 	}
+}
+
+// parse parses a document of the source into objects, with their
+// placers.
+func (s *source) parse(c *chunk) chunkResult {
+	r := s.loader.parse(*c)
+	for _, o := range r.objects {
+		o.Context = s.context
+		if s.cm != nil {
+			o.Placer = chartPlacer{cm: s.cm, obj: o}
+		}
+	}
+	return r
 }
 
 type readResult struct {
@@ -851,7 +921,7 @@ func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
 // addFieldProblem records a field whose value has the wrong type.
 func (o *Object) addFieldProblem(fe fieldError) {
 	pos, _ := o.Locate(fe.path)
-	o.problems = append(o.problems, Problem{Position: pos, Path: fe.path, Message: fe.msg, Object: o})
+	o.problems = append(o.problems, Problem{Position: pos, Path: fe.path, Message: fe.msg})
 }
 
 // Problems are the object's fields whose values have the wrong type.

@@ -176,7 +176,7 @@ func (o *Object) LocateLine(path string, line int) (pos Position, ok bool) {
 // at path (0-based within its value): the finding points at that line when
 // LocateLine can find it, else at the string.
 func (p *Pass) ReportLine(path string, line int, format string, args ...any) {
-	f := newFinding(p.rule, p.Object, path, fmt.Sprintf(format, args...))
+	f := newFinding(p.rule, p.Object, p.info, path, fmt.Sprintf(format, args...))
 	if pos, ok := p.Object.LocateLine(path, line); ok {
 		// The line, not the string, is placed: in a chart, the template
 		// line that wrote it.

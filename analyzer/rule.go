@@ -43,6 +43,11 @@ type Rule struct {
 	// safe for concurrent use. Framework rules, reported by the framework
 	// itself, have none.
 	Check func(*Pass)
+	// Facts are what Check reads of other objects of the run, through
+	// the pass's Index: the run keeps them of every object of their kinds
+	// before it checks any object (see Fact), and keeps nothing else of
+	// other objects.
+	Facts []Facts
 }
 
 // from names a user policy's file for messages, " (from FILE)"; empty for

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
-	"sync"
 )
 
 // Settings are the rule settings of a run.
@@ -81,7 +79,40 @@ type Finding struct {
 	// Related are other places the finding concerns (see Related).
 	Related []Related
 
-	obj *Object
+	// obj is what the finding keeps of its object, which the run drops
+	// once it is checked; stable is its path as fingerprints name it.
+	obj    *objectInfo
+	stable string
+	// late, when set, makes Message once every object is checked.
+	late func() string
+}
+
+// objectInfo is what a run keeps of a checked object for its findings and
+// annotation suppressions: where it starts and ends, not the object.
+type objectInfo struct {
+	// firstLine is the object's first line in its file; start, when
+	// placed (a Placer placed it), where its text begins in the file it
+	// was written in, if the Placer can say.
+	firstLine int
+	placed    bool
+	start     *Position
+	// first and last are the object's lines, kept only when the run
+	// reports changed lines alone (Options.Changes).
+	first, last int
+}
+
+// info is what the run keeps of the object.
+func (o *Object) info(lines bool) *objectInfo {
+	info := &objectInfo{firstLine: o.FirstLine(), placed: o.Placer != nil}
+	if o.Placer != nil {
+		if start, ok := o.Placer.Start(); ok {
+			info.start = &start
+		}
+	}
+	if lines {
+		info.first, info.last = o.Lines()
+	}
+	return info
 }
 
 // Related is another place a finding concerns, and what it is: the values
@@ -116,8 +147,9 @@ type Pass struct {
 	Settings *Settings
 
 	rule     *Rule
+	info     *objectInfo
 	findings *[]Finding
-	failures *[]Problem
+	failures *[]failure
 }
 
 // Report records a finding about the field at path (in Kubernetes notation,
@@ -125,7 +157,7 @@ type Pass struct {
 // The framework turns the path into a position; a path whose field is absent
 // points at its nearest existing ancestor.
 func (p *Pass) Report(path string, format string, args ...any) {
-	*p.findings = append(*p.findings, newFinding(p.rule, p.Object, path, fmt.Sprintf(format, args...)))
+	*p.findings = append(*p.findings, newFinding(p.rule, p.Object, p.info, path, fmt.Sprintf(format, args...)))
 }
 
 // Fail records that the rule could not check the object, such as a policy
@@ -134,15 +166,35 @@ func (p *Pass) Report(path string, format string, args ...any) {
 // a problem of the run: the exit status is 2.
 func (p *Pass) Fail(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	f := newFinding(p.rule, p.Object, "", "rule failed: "+msg)
-	f.Severity = SeverityError
-	*p.findings = append(*p.findings, f)
-	*p.failures = append(*p.failures, Problem{Position: f.Position, Message: fmt.Sprintf("rule %s failed on %s: %s", p.rule.ID, p.Object.Ref(), msg), Object: p.Object})
+	p.FailLate(func() string { return msg })
 }
 
-func newFinding(r *Rule, o *Object, path, msg string) Finding {
+// FailLate is Fail with a message made once the run has checked every
+// object: for a failure whose words depend on the whole run, such as how
+// many objects a policy that was stopped left unchecked. msg is called
+// once, after every Check of the run has returned.
+func (p *Pass) FailLate(msg func() string) {
+	f := newFinding(p.rule, p.Object, p.info, "", "")
+	f.Severity = SeverityError
+	f.late = func() string { return "rule failed: " + msg() }
+	*p.findings = append(*p.findings, f)
+	id, ref := p.rule.ID, p.Object.Ref()
+	*p.failures = append(*p.failures, failure{pos: f.Position, msg: func() string {
+		return fmt.Sprintf("rule %s failed on %s: %s", id, ref, msg())
+	}})
+}
+
+// failure is a rule's failure on an object, a problem of the run whose
+// message is made once every object is checked.
+type failure struct {
+	pos Position
+	msg func() string
+}
+
+func newFinding(r *Rule, o *Object, info *objectInfo, path, msg string) Finding {
 	pos, _ := o.Locate(path)
-	f := Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: canonicalPath(path), obj: o}
+	f := Finding{Rule: r, Severity: r.Severity, Message: msg, Position: pos, Source: o.Source, Object: o.Ref(), Path: canonicalPath(path), obj: info}
+	f.stable = stablePath(o.Raw, f.Path)
 	if o.Placer != nil {
 		if at, related, ok := o.Placer.Place(f.Path, pos); ok {
 			f.Generated, f.Position, f.Related = &pos, at, related
@@ -191,52 +243,157 @@ func Run(in *Input, reg *Registry, settings Settings) *Report {
 // finding says more. Context objects take part in references but are not
 // checked. Then it overrides severities, applies suppressions and the
 // baseline, and leaves out unchanged findings.
+//
+// An input from Open is read in two passes. The first parses only the
+// documents that may hold objects of the kinds whose facts the rules read
+// (Rule.Facts) and keeps those facts; the second parses every document,
+// checks its objects and keeps their findings. Each object is released once
+// checked, so memory holds the facts and the findings, not the input.
 func RunWith(in *Input, reg *Registry, opts Options) *Report {
-	ix := NewIndex(in.Objects)
-	rep := &Report{Files: in.Files, Problems: slices.Clone(in.Problems)}
-	perObject := make([][]Finding, len(in.Objects))
-	failures := make([][]Problem, len(in.Objects))
 	rules := make([]*Rule, 0, len(reg.rules))
+	var facts []Facts
 	for _, r := range reg.rules {
 		if r.Check != nil && !opts.Off[r] {
 			rules = append(rules, r)
-		}
-	}
-
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(in.Objects))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				perObject[i], failures[i] = check(in.Objects[i], ix, rules, &opts.Settings)
-				opts.Progress.objectChecked()
+			for _, f := range r.Facts {
+				if !slices.Contains(facts, f) {
+					facts = append(facts, f)
+				}
 			}
-		}()
-	}
-	for i, o := range in.Objects {
-		if !o.Context {
-			work <- i
 		}
 	}
-	close(work)
-	wg.Wait()
+	ix := NewIndex(facts...)
+	c := &checker{ix: ix, rules: rules, opts: &opts}
+	if in.Objects != nil || in.sources == nil {
+		// Load's input: its objects are all there.
+		for _, o := range in.Objects {
+			if ix.wants(o.Group(), o.Kind) {
+				ix.add(o)
+			}
+		}
+		ordered(func(yield func(*Object)) {
+			for _, o := range in.Objects {
+				if !o.Context {
+					yield(o)
+				}
+			}
+		}, c.check, c.keep)
+		in.checkYields()
+	} else {
+		first := true
+		if len(facts) > 0 {
+			kinds := factKinds(facts)
+			pass(in, true, func(*source) bool { return true },
+				func(_ *source, c *chunk) bool { return mayHold(c.text, kinds) },
+				(*source).parse,
+				func(_ *source, r chunkResult) {
+					for _, o := range r.objects {
+						if ix.wants(o.Group(), o.Kind) {
+							ix.add(o)
+						}
+					}
+				})
+			first = false
+		}
+		pass(in, first, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
+			func(s *source, ch *chunk) checked {
+				s.loader.Progress.documentParsed()
+				r := s.parse(ch)
+				out := checked{problems: r.problems}
+				for _, o := range r.objects {
+					out.objects = append(out.objects, c.check(o))
+				}
+				return out
+			},
+			func(s *source, r checked) {
+				in.countDocument(s, len(r.objects), r.problems)
+				for _, o := range r.objects {
+					c.keep(nil, o)
+				}
+			})
+		in.checkYields()
+	}
+	return c.report(in, reg)
+}
 
+// factKinds are the kind names the facts are kept of, for mayHold: an
+// empty name for a fact of every kind.
+func factKinds(facts []Facts) [][]byte {
+	var kinds [][]byte
+	for _, f := range facts {
+		_, k := f.KeptOf()
+		if k == "*" {
+			k = ""
+		}
+		kinds = append(kinds, []byte(k))
+	}
+	return kinds
+}
+
+// checker checks the objects of one run and keeps what the report needs
+// of them.
+type checker struct {
+	ix    *Index
+	rules []*Rule
+	opts  *Options
+
+	objects    int
+	findings   []Finding
+	problems   []Problem
+	failures   []failure
+	directives []Directive
+}
+
+// checked is what checking a document gave: its problems and what each of
+// its objects gave.
+type checked struct {
+	problems []Problem
+	objects  []objectChecked
+}
+
+// objectChecked is what checking one object gave.
+type objectChecked struct {
+	findings   []Finding
+	problems   []Problem
+	failures   []failure
+	directives []Directive
+}
+
+// check checks one object, on any goroutine.
+func (c *checker) check(o *Object) objectChecked {
+	info := o.info(c.opts.Changes != nil)
+	findings, failures := check(o, info, c.ix, c.rules, &c.opts.Settings)
+	c.opts.Progress.objectChecked()
+	return objectChecked{findings: findings, problems: o.problems, failures: failures, directives: annotationDirectives(o, info)}
+}
+
+// keep keeps what checking an object gave, in input order.
+func (c *checker) keep(_ *Object, r objectChecked) {
+	c.objects++
+	c.findings = append(c.findings, r.findings...)
+	c.problems = append(c.problems, r.problems...)
+	c.failures = append(c.failures, r.failures...)
+	c.directives = append(c.directives, r.directives...)
+}
+
+// report makes the report of the run once every object is checked.
+func (c *checker) report(in *Input, reg *Registry) *Report {
+	opts := c.opts
+	rep := &Report{Files: in.Files, Objects: c.objects}
 	for _, p := range in.Problems {
 		rep.Findings = append(rep.Findings, Finding{Rule: InvalidManifest, Severity: InvalidManifest.Severity, Message: p.Message, Position: p.Position})
 	}
-	directives := slices.Clone(in.Directives)
-	for i, o := range in.Objects {
-		directives = append(directives, annotationDirectives(o)...)
-		if o.Context {
-			continue
+	rep.Findings = append(rep.Findings, c.findings...)
+	for i := range rep.Findings {
+		if f := &rep.Findings[i]; f.late != nil {
+			f.Message, f.late = f.late(), nil
 		}
-		rep.Objects++
-		rep.Findings = append(rep.Findings, perObject[i]...)
-		rep.Problems = append(rep.Problems, o.problems...)
-		rep.Problems = append(rep.Problems, failures[i]...)
 	}
+	rep.Problems = slices.Concat(in.Problems, c.problems)
+	for _, f := range c.failures {
+		rep.Problems = append(rep.Problems, Problem{Position: f.pos, Message: f.msg()})
+	}
+	directives := slices.Concat(in.Directives, c.directives)
 	rep.Findings = append(rep.Findings, suppress(rep.Findings, directives, reg, opts.Off)...)
 	if len(opts.Off) > 0 {
 		// Framework rules have no Check to skip: their findings go.
@@ -293,20 +450,19 @@ func changed(f Finding, c Changes, stdin string) bool {
 	case c.Lines(file, f.Position.Line, max(f.Position.Line, f.Position.EndLine)):
 		return true
 	case f.obj != nil:
-		first, last := f.obj.Lines()
-		return c.Lines(file, first, last)
+		return c.Lines(file, f.obj.first, f.obj.last)
 	}
 	return false
 }
 
-func check(o *Object, ix *Index, rules []*Rule, settings *Settings) ([]Finding, []Problem) {
+func check(o *Object, info *objectInfo, ix *Index, rules []*Rule, settings *Settings) ([]Finding, []failure) {
 	var findings []Finding
-	var failures []Problem
+	var failures []failure
 	for _, r := range rules {
 		if !r.Applies(o.Kind) {
 			continue
 		}
-		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, findings: &findings, failures: &failures}
+		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, info: info, findings: &findings, failures: &failures}
 		r.Check(pass)
 	}
 	owned := make(map[string]bool, len(findings))
@@ -315,7 +471,7 @@ func check(o *Object, ix *Index, rules []*Rule, settings *Settings) ([]Finding, 
 	}
 	for _, p := range o.problems {
 		if !owned[p.Path] {
-			findings = append(findings, newFinding(InvalidManifest, o, p.Path, p.Message))
+			findings = append(findings, newFinding(InvalidManifest, o, info, p.Path, p.Message))
 		}
 	}
 	return findings, failures

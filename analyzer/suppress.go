@@ -130,7 +130,7 @@ type Directive struct {
 	// on its line the next line that is neither blank nor a comment.
 	Target int
 	// Object is the annotated object; nil for a comment.
-	Object *Object
+	Object *Ref
 	// Source is the Helm template a comment was rendered from (the
 	// document's "# Source:"), so that its TL002 and TL003 findings name
 	// the template as the findings of objects do; an annotation's is its
@@ -147,6 +147,9 @@ type Directive struct {
 	// rendered line, however the chart renders.
 	Placed       *Position
 	PlacedTarget int
+
+	// obj is the annotated object's, which the findings on it share.
+	obj *objectInfo
 }
 
 // written is where a directive is written: in the template when placed.
@@ -238,7 +241,7 @@ func runeColumn(line []byte, i int) int {
 
 // annotationDirectives finds the tokenlint.io/ignore annotations of an
 // object: on its metadata and, for a workload, on its pod template's.
-func annotationDirectives(o *Object) []Directive {
+func annotationDirectives(o *Object, info *objectInfo) []Directive {
 	paths := []string{"metadata.annotations"}
 	if ps, ok := o.PodSpec(); ok && ps.Path != "spec" {
 		paths = append(paths, strings.TrimSuffix(ps.Path, ".spec")+".metadata.annotations")
@@ -253,7 +256,7 @@ func annotationDirectives(o *Object) []Directive {
 				for _, key := range slices.Sorted(maps.Keys(annotations)) {
 					if key != IgnoreAnnotation && strings.HasPrefix(strings.ToLower(key), "tokenlint.io/") {
 						pos := o.annotationAt(JoinPath(p, key))
-						ds = append(ds, Directive{Position: pos, Text: unknownAnnotation + key, Object: o, Context: o.Context})
+						ds = append(ds, o.annotationDirective(pos, unknownAnnotation+key, info))
 					}
 				}
 			}
@@ -268,13 +271,19 @@ func annotationDirectives(o *Object) []Directive {
 		if !isString {
 			s = fmt.Sprint(v)
 		}
-		d := Directive{Position: pos, Text: s, Object: o, Context: o.Context}
+		d := o.annotationDirective(pos, s, info)
 		if !isString {
 			d.Text = "\x00" + s // never parses: reported as not a string
 		}
 		ds = append(ds, d)
 	}
 	return ds
+}
+
+// annotationDirective is a directive of the object's annotations.
+func (o *Object) annotationDirective(pos Position, text string, info *objectInfo) Directive {
+	ref := o.Ref()
+	return Directive{Position: pos, Text: text, Object: &ref, Source: o.Source, Context: o.Context, obj: info}
 }
 
 // annotationAt is where an annotation is written: in a chart, the values
@@ -386,7 +395,7 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		line int
 	}
 	byLine := map[lineKey][]*suppression{}
-	byObject := map[*Object][]*suppression{}
+	byObject := map[*objectInfo][]*suppression{}
 	var out []Finding
 	var all []*suppression
 	for _, d := range directives {
@@ -396,15 +405,15 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 				at, generated := d.written()
 				f := Finding{Rule: InvalidSuppression, Severity: InvalidSuppression.Severity, Message: problem, Position: at, Generated: generated, Source: d.Source}
 				if d.Object != nil {
-					f.Object, f.Source, f.obj = d.Object.Ref(), d.Object.Source, d.Object
+					f.Object, f.obj = *d.Object, d.obj
 				}
 				out = append(out, f)
 			}
 			continue
 		}
 		all = append(all, s)
-		if d.Object != nil {
-			byObject[d.Object] = append(byObject[d.Object], s)
+		if d.obj != nil {
+			byObject[d.obj] = append(byObject[d.obj], s)
 		} else {
 			byLine[lineKey{d.Position.File, d.Target}] = append(byLine[lineKey{d.Position.File, d.Target}], s)
 			if d.Placed != nil {
@@ -440,10 +449,10 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 			// A finding about the whole object is also covered by a
 			// comment above the object's first line: in the template or
 			// base resource it was placed in, when it was placed.
-			first := lineKey{f.Position.File, f.obj.FirstLine()}
-			if f.Generated != nil && f.obj.Placer != nil {
+			first := lineKey{f.Position.File, f.obj.firstLine}
+			if f.Generated != nil && f.obj.placed {
 				first = lineKey{}
-				if start, ok := f.obj.Placer.Start(); ok {
+				if start := f.obj.start; start != nil {
 					first = lineKey{start.File, start.Line}
 				}
 			}
@@ -476,14 +485,14 @@ func suppress(findings []Finding, directives []Directive, reg *Registry, off map
 		}
 		switch {
 		case s.d.Object != nil:
-			where = "on " + s.d.Object.Ref().String()
+			where = "on " + s.d.Object.String()
 		case target != at.Line:
 			where = fmt.Sprintf("on line %d", target)
 		}
 		f := Finding{Rule: UnusedSuppression, Severity: UnusedSuppression.Severity, Position: at, Generated: generated, Source: s.d.Source,
 			Message: fmt.Sprintf("suppression of %s suppresses nothing: no such finding %s. Remove it, or move it to the finding's line", strings.Join(unused, ", "), where)}
 		if s.d.Object != nil {
-			f.Object, f.Source, f.obj = s.d.Object.Ref(), s.d.Object.Source, s.d.Object
+			f.Object, f.obj = *s.d.Object, s.d.obj
 		}
 		out = append(out, f)
 	}

@@ -68,7 +68,7 @@ func FuzzParseDirective(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, annotation bool) {
 		d := Directive{Position: Position{File: "fuzz.yaml", Line: 1, Column: 1}, Text: text, Target: 1}
 		if annotation {
-			d.Object = &Object{}
+			d.Object = &Ref{}
 		}
 		s, problem := parseDirective(d, reg)
 		if s == nil {

@@ -18,7 +18,6 @@ import (
 // skipped, so the count is exact however the run's workers interleave.
 type spending struct {
 	pol *policy
-	ix  *analyzer.Index
 
 	mu sync.Mutex
 	// finished counts the evaluations whose outcome was reported (a
@@ -27,6 +26,10 @@ type spending struct {
 	timeouts int
 	used     time.Duration
 	stopped  bool
+	// unchecked counts the objects the policy was stopped before it
+	// checked, counting the one whose error says so: later objects
+	// skipped, evaluations under way dropped.
+	unchecked int
 	// running are the cancels of the evaluations under way.
 	running map[topdown.Cancel]struct{}
 }
@@ -38,7 +41,7 @@ type spendingKey struct{ pol *policy }
 // with the run's index, not with the catalog.
 func (pol *policy) spending(ix *analyzer.Index) *spending {
 	return ix.Memo(spendingKey{pol}, func() any {
-		return &spending{pol: pol, ix: ix, running: map[topdown.Cancel]struct{}{}}
+		return &spending{pol: pol, running: map[topdown.Cancel]struct{}{}}
 	}).(*spending)
 }
 
@@ -46,19 +49,20 @@ func (pol *policy) spending(ix *analyzer.Index) *spending {
 // limit: the per-object limit, or what is left of the budget when that is
 // less. A limit of 0 means the policy is stopped and the object is not to
 // be evaluated; stop is set when this call stopped it (the budget was
-// spent) and is the error to report on the object.
-func (s *spending) begin(cancel topdown.Cancel) (limit time.Duration, stop string) {
+// spent) and makes the error to report on the object.
+func (s *spending) begin(cancel topdown.Cancel) (limit time.Duration, stop func() string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
-		return 0, ""
+		s.unchecked++
+		return 0, nil
 	}
 	rest := s.pol.limits.Budget - s.used
 	if rest <= 0 {
 		return 0, s.budgetSpent()
 	}
 	s.running[cancel] = struct{}{}
-	return min(s.pol.limits.Timeout, rest), ""
+	return min(s.pol.limits.Timeout, rest), nil
 }
 
 // end records an evaluation that took elapsed within limit. drop is set
@@ -66,12 +70,13 @@ func (s *spending) begin(cancel topdown.Cancel) (limit time.Duration, stop strin
 // object, so its outcome is not reported. stop is set when this
 // evaluation stopped the policy, and is the error to report on the object
 // instead of its own outcome.
-func (s *spending) end(cancel topdown.Cancel, elapsed time.Duration, timedOut bool, limit time.Duration) (drop bool, stop string) {
+func (s *spending) end(cancel topdown.Cancel, elapsed time.Duration, timedOut bool, limit time.Duration) (drop bool, stop func() string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.running, cancel)
 	if s.stopped {
-		return true, ""
+		s.unchecked++
+		return true, nil
 	}
 	s.used += elapsed
 	if timedOut {
@@ -84,30 +89,34 @@ func (s *spending) end(cancel topdown.Cancel, elapsed time.Duration, timedOut bo
 		}
 	}
 	s.finished++
-	return false, ""
+	return false, nil
 }
 
 // stop stops the policy for the rest of the run, why and how to raise the
 // limit: evaluations under way are cancelled. It returns the error, naming
-// the objects left unchecked.
-func (s *spending) stop(why, raise string) string {
+// the objects left unchecked, to be made once the run has checked every
+// object (Pass.FailLate): only then are they all counted.
+func (s *spending) stop(why, raise string) func() string {
 	s.stopped = true
+	s.unchecked++ // this one
 	for c := range s.running {
 		c.Cancel()
 	}
-	total := s.objects()
-	unchecked := max(total-s.finished, 1)
-	return fmt.Sprintf("%s, so it is stopped for the rest of the run: %d of the %d objects it checks are left unchecked, this one included; %s",
-		why, unchecked, max(total, unchecked), raise)
+	return func() string {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fmt.Sprintf("%s, so it is stopped for the rest of the run: %d of the %d objects it checks are left unchecked, this one included; %s",
+			why, s.unchecked, s.finished+s.unchecked, raise)
+	}
 }
 
-func (s *spending) budgetSpent() string {
+func (s *spending) budgetSpent() func() string {
 	b := duration(s.pol.limits.Budget)
 	return s.stop(fmt.Sprintf("policy %s used up its evaluation time for the run, %s", s.pol.rule.Origin, b),
 		fmt.Sprintf("raise limits.policyBudget (now %s) in the configuration to give it more", b))
 }
 
-func (s *spending) tooManyTimeouts() string {
+func (s *spending) tooManyTimeouts() func() string {
 	l := s.pol.limits
 	objects := "objects"
 	if s.timeouts == 1 {
@@ -115,21 +124,6 @@ func (s *spending) tooManyTimeouts() string {
 	}
 	return s.stop(fmt.Sprintf("policy %s did not finish within %s on %d %s", s.pol.rule.Origin, duration(l.Timeout), s.timeouts, objects),
 		fmt.Sprintf("raise limits.policyTimeout (now %s) or limits.policyTimeouts (now %d) in the configuration to let it run longer", duration(l.Timeout), l.Timeouts))
-}
-
-// objects counts the objects of the run the policy checks: those of its
-// kinds that are not context.
-func (s *spending) objects() int {
-	if s.ix == nil {
-		return 0
-	}
-	n := 0
-	for _, o := range s.ix.Objects() {
-		if !o.Context && s.pol.rule.Applies(o.Kind) {
-			n++
-		}
-	}
-	return n
 }
 
 // duration writes a duration as the configuration would: 2s, 1m, 1h30m.

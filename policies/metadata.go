@@ -26,6 +26,7 @@ import (
 //	#   slug: legacy-token-secret
 //	#   severity: error              # error, warning or note
 //	#   kinds: [Secret]              # the kinds the policy receives; ["*"] for all
+//	#   inventory: [ServiceAccount]  # optional: the kinds it reads in data.inventory; ["*"] for all
 //	#   remediation: One imperative sentence.   # optional
 //	#   url: https://example.com/docs            # optional
 //	#   tags: [security]                         # optional
@@ -44,7 +45,7 @@ var (
 		"authors": true, "organizations": true, "related_resources": true, "schemas": true,
 	}
 	requiredTop    = []string{"title", "description", "custom"}
-	customKeys     = []string{"id", "slug", "severity", "kinds", "remediation", "url", "tags", "example", "fixed", "enabled"}
+	customKeys     = []string{"id", "slug", "severity", "kinds", "inventory", "remediation", "url", "tags", "example", "fixed", "enabled"}
 	requiredCustom = []string{"id", "slug", "severity", "kinds"}
 )
 
@@ -54,6 +55,9 @@ var kindPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 type metadata struct {
 	rule *analyzer.Rule
 	line int
+	// inventory are the kinds custom.inventory declares the policy reads
+	// in data.inventory ("*" for all); nil when it declares none.
+	inventory []string
 }
 
 // parseMetadata reads the package-scoped METADATA block of a module; nil
@@ -98,12 +102,13 @@ func parseMetadata(file string, m *ast.Module) (*metadata, error) {
 		}
 	}
 	r := &analyzer.Rule{Title: strings.TrimSpace(a.Title), Description: strings.TrimSpace(a.Description)}
+	meta := &metadata{rule: r, line: first}
 	if c := seen["custom"]; c != nil {
 		custom := mapping(c)
 		if custom == nil {
 			errs.addf(file, at(c), "METADATA: custom must be a mapping")
 		} else {
-			readCustom(file, at, custom, r, &errs)
+			readCustom(file, at, custom, meta, &errs)
 		}
 	}
 	if err := errs.err(); err != nil {
@@ -112,10 +117,11 @@ func parseMetadata(file string, m *ast.Module) (*metadata, error) {
 	if err := analyzer.Validate(r); err != nil {
 		return nil, fmt.Errorf("%s:%d: METADATA: %v", file, first, err)
 	}
-	return &metadata{rule: r, line: first}, nil
+	return meta, nil
 }
 
-func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *analyzer.Rule, errs *loadErrors) {
+func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, meta *metadata, errs *loadErrors) {
+	r := meta.rule
 	got := map[string]bool{}
 	for i := 0; i+1 < len(custom.Content); i += 2 {
 		k, v := custom.Content[i], custom.Content[i+1]
@@ -157,10 +163,14 @@ func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *anal
 				continue
 			}
 			r.Severity = sev
-		case "kinds", "tags":
+		case "kinds", "tags", "inventory":
 			list, ok := stringList(v)
 			if !ok || (k.Value == "kinds" && len(list) == 0) {
-				bad("a non-empty list of strings")
+				if k.Value == "inventory" {
+					bad("a list of strings")
+				} else {
+					bad("a non-empty list of strings")
+				}
 				continue
 			}
 			if k.Value == "tags" {
@@ -169,10 +179,13 @@ func readCustom(file string, at func(*yaml.Node) int, custom *yaml.Node, r *anal
 			}
 			for _, kind := range list {
 				if kind != "*" && !kindPattern.MatchString(kind) {
-					errs.addf(file, at(v), "METADATA: custom.kinds: %q is not a kind: name kinds as Kubernetes does, such as Deployment, or \"*\" for all", kind)
+					errs.addf(file, at(v), "METADATA: custom.%s: %q is not a kind: name kinds as Kubernetes does, such as Deployment, or \"*\" for all", k.Value, kind)
 				}
 			}
-			if !slices.Contains(list, "*") {
+			switch {
+			case k.Value == "inventory":
+				meta.inventory = append([]string{}, list...)
+			case !slices.Contains(list, "*"):
 				r.Kinds = list
 			}
 		default:

@@ -345,6 +345,7 @@ func compile(mods []*module, limits Limits) ([]*analyzer.Rule, error) {
 	if err != nil {
 		return nil, err
 	}
+	reads := inventoryReaders(compiler)
 	var rules []*analyzer.Rule
 	for _, path := range order {
 		p := pkgs[path]
@@ -364,8 +365,15 @@ func compile(mods []*module, limits Limits) ([]*analyzer.Rule, error) {
 		} else {
 			r.Origin = "rego"
 		}
-		pol := &policy{rule: r, query: q, limits: limits}
+		kinds := p.meta.inventory
+		if kinds == nil && reads(path) {
+			// It reads the inventory and does not say what of it: all
+			// of it, as before kinds could be declared.
+			kinds = []string{"*"}
+		}
+		pol := &policy{rule: r, query: q, limits: limits, inventory: inventoryFor(kinds)}
 		r.Check = pol.check
+		r.Facts = pol.inventory.facts
 		rules = append(rules, r)
 	}
 	return rules, nil
@@ -415,9 +423,10 @@ func locate(mods []*module, path string) (string, int) {
 
 // policy is one compiled policy package.
 type policy struct {
-	rule   *analyzer.Rule
-	query  rego.PreparedEvalQuery
-	limits Limits
+	rule      *analyzer.Rule
+	query     rego.PreparedEvalQuery
+	limits    Limits
+	inventory *inventoryKinds
 }
 
 var (
@@ -437,8 +446,8 @@ func (pol *policy) check(p *analyzer.Pass) {
 	spent := pol.spending(p.Index)
 	limit, stop := spent.begin(cancel)
 	switch {
-	case stop != "":
-		p.Fail("%s", stop)
+	case stop != nil:
+		p.FailLate(stop)
 		return
 	case limit == 0:
 		return // stopped: the one error of the stop counts this object
@@ -447,7 +456,7 @@ func (pol *policy) check(p *analyzer.Pass) {
 	timer := time.AfterFunc(limit, cancel.Cancel)
 	rs, err := pol.query.Eval(context.Background(),
 		rego.EvalParsedInput(input),
-		rego.EvalResolver(inventoryRef, inventoryOf(p.Index)),
+		rego.EvalResolver(inventoryRef, pol.inventory.of(p.Index)),
 		rego.EvalResolver(namespaceRef, constant{ast.String(p.Object.Namespace)}),
 		rego.EvalExternalCancel(cancel),
 	)
@@ -457,8 +466,8 @@ func (pol *policy) check(p *analyzer.Pass) {
 	switch {
 	case drop:
 		return
-	case stop != "":
-		p.Fail("%s", stop)
+	case stop != nil:
+		p.FailLate(stop)
 		return
 	case timedOut:
 		p.Fail("policy %s did not finish within %s (limits.policyTimeout)", pol.rule.Origin, duration(limit))
@@ -516,46 +525,91 @@ func (c constant) Eval(context.Context, resolverInput) (resolverResult, error) {
 	return resolverResult{Value: c.v}, nil
 }
 
-// inventoryKey is the index memo of a run's inventory.
-type inventoryKey struct{}
+// inventoryKinds are the kinds of the inventory one or more policies read,
+// and the facts the run keeps of them: the objects as written.
+type inventoryKinds struct {
+	key   string // the kinds, sorted and joined
+	facts []analyzer.Facts
+}
 
-// inventoryOf is the inventory of a run, shared by its policies and built
-// on first use (runs that no inventory-reading policy touches never pay for
-// it); it lives with the run's index, so a catalog used again keeps no run's
-// objects alive.
-func inventoryOf(ix *analyzer.Index) *inventory {
-	return ix.Memo(inventoryKey{}, func() any { return &inventory{ix: ix} }).(*inventory)
+var (
+	inventoryMu sync.Mutex
+	// inventoryFacts is the fact of each kind policies read, shared by
+	// every policy and catalog, so a run keeps each object once.
+	inventoryFacts = map[string]*analyzer.Fact[map[string]any]{}
+	// inventorySets are the inventoryKinds made, by key.
+	inventorySets = map[string]*inventoryKinds{}
+)
+
+// inventoryFor are the inventory kinds of a policy that reads kinds ("*"
+// for all): the kinds its METADATA declares, else all of them when it reads
+// data.inventory, else none.
+func inventoryFor(kinds []string) *inventoryKinds {
+	kinds = slices.Sorted(slices.Values(kinds))
+	kinds = slices.Compact(kinds)
+	if slices.Contains(kinds, "*") {
+		kinds = []string{"*"}
+	}
+	inventoryMu.Lock()
+	defer inventoryMu.Unlock()
+	key := strings.Join(kinds, ",")
+	if set, ok := inventorySets[key]; ok {
+		return set
+	}
+	set := &inventoryKinds{key: key}
+	for _, k := range kinds {
+		f := inventoryFacts[k]
+		if f == nil {
+			f = &analyzer.Fact[map[string]any]{Group: "*", Kind: k, Export: func(o *analyzer.Object) map[string]any { return o.Raw }}
+			inventoryFacts[k] = f
+		}
+		set.facts = append(set.facts, f)
+	}
+	inventorySets[key] = set
+	return set
+}
+
+// of is the inventory of the kinds for one run, shared by the policies
+// that read the same kinds and built on first use (runs that no
+// inventory-reading policy touches never pay for it); it lives with the
+// run's index, so a catalog used again keeps no run's objects alive.
+func (k *inventoryKinds) of(ix *analyzer.Index) *inventory {
+	return ix.Memo(k, func() any { return &inventory{ix: ix, kinds: k} }).(*inventory)
 }
 
 // inventory is data.inventory for one run, shaped like Gatekeeper's:
-// namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name].
-// The tree of the run's objects is built once, as plain maps over the
-// objects as written; each evaluation sees it through its own lazy view,
-// which converts to Rego values only what the policy reads. A policy that
-// looks up one Secret by name converts that Secret, not the run.
+// namespace[ns][apiVersion][kind][name] and cluster[apiVersion][kind][name],
+// holding the kinds its policies read, as Gatekeeper's holds the kinds its
+// sync configuration names. The tree is built once, as plain maps over
+// the objects as written; each evaluation sees it through its own lazy
+// view, which converts to Rego values only what the policy reads. A policy
+// that looks up one Secret by name converts that Secret, not the run.
 type inventory struct {
-	ix   *analyzer.Index
-	once sync.Once
-	tree map[string]any
+	ix    *analyzer.Index
+	kinds *inventoryKinds
+	once  sync.Once
+	tree  map[string]any
 }
 
 func (inv *inventory) Eval(context.Context, resolverInput) (resolverResult, error) {
-	inv.once.Do(func() { inv.tree = buildInventory(inv.ix.Objects()) })
+	inv.once.Do(func() { inv.tree = buildInventory(inv.ix, inv.kinds.facts) })
 	return resolverResult{Value: ast.LazyObject(inv.tree)}, nil
 }
 
-func buildInventory(objects []*analyzer.Object) map[string]any {
+func buildInventory(ix *analyzer.Index, facts []analyzer.Facts) map[string]any {
 	namespaced := map[string]any{}
 	cluster := map[string]any{}
-	for _, o := range objects {
-		root := cluster
-		if o.Namespace != "" {
-			root = child(namespaced, o.Namespace)
-		}
-		// The first of duplicates wins, as in the analyzer's Index, so
-		// Go rules and policies agree on which object a name means.
-		if byName := child(child(root, o.APIVersion), o.Kind); byName[o.Name] == nil {
-			byName[o.Name] = o.Raw
+	for _, f := range facts {
+		for ref, raw := range f.(*analyzer.Fact[map[string]any]).All(ix) {
+			root := cluster
+			if ref.Namespace != "" {
+				root = child(namespaced, ref.Namespace)
+			}
+			// The first of duplicates wins, as in the analyzer's Index, so
+			// Go rules and policies agree on which object a name means.
+			if byName := child(child(root, ref.APIVersion), ref.Kind); byName[ref.Name] == nil {
+				byName[ref.Name] = raw
+			}
 		}
 	}
 	return map[string]any{"namespace": namespaced, "cluster": cluster}
@@ -612,4 +666,71 @@ func formatError(loc *ast.Location, msg string) string {
 		return msg
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", loc.File, loc.Row, loc.Col, msg)
+}
+
+// inventoryReaders tells the policy packages whose rules may read
+// data.inventory: directly, through a rule of another package (a helper of
+// data.lib.kubernetes such as secret), or through a reference it cannot
+// resolve statically (data[x]). It errs on the side of reading: a policy
+// it says reads the inventory without declaring which kinds gets all of
+// them, as before policies could declare them.
+func inventoryReaders(c *ast.Compiler) func(pkg string) bool {
+	type rule struct {
+		path string // data.pkg.name
+		deps []ast.Ref
+		// reads is set when it reads the inventory.
+		reads bool
+	}
+	var rules []*rule
+	inventory := inventoryRef.String()
+	for _, m := range c.Modules {
+		for _, r := range m.Rules {
+			ru := &rule{path: r.Ref().String()}
+			if p := m.Package.Path.String(); !strings.HasPrefix(ru.path, p+".") {
+				ru.path = p + "." + ru.path
+			}
+			ast.WalkRefs(r, func(ref ast.Ref) bool {
+				if !ref.HasPrefix(ast.DefaultRootRef) {
+					return false
+				}
+				prefix := ref.ConstantPrefix().String()
+				if strings.HasPrefix(prefix, inventory) || strings.HasPrefix(inventory, prefix) {
+					ru.reads = true
+				}
+				ru.deps = append(ru.deps, ref.ConstantPrefix())
+				return false
+			})
+			rules = append(rules, ru)
+		}
+	}
+	// A rule reads the inventory when a rule it refers to does, until
+	// nothing changes.
+	for changed := true; changed; {
+		changed = false
+		for _, r := range rules {
+			if r.reads {
+				continue
+			}
+			for _, dep := range r.deps {
+				d := dep.String()
+				for _, o := range rules {
+					if o.reads && (strings.HasPrefix(o.path, d) || strings.HasPrefix(d, o.path)) {
+						r.reads, changed = true, true
+						break
+					}
+				}
+				if r.reads {
+					break
+				}
+			}
+		}
+	}
+	return func(pkg string) bool {
+		for _, r := range rules {
+			if r.reads && strings.HasPrefix(r.path, pkg+".") {
+				return true
+			}
+		}
+		return false
+	}
 }

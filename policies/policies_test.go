@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"weak"
@@ -64,7 +65,7 @@ func lintRegistry(t *testing.T, reg *analyzer.Registry, manifest string) *analyz
 	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, analyzer.DefaultSettings)
+	return analyzer.Run((&analyzer.Loader{}).Open([]string{file}), reg, analyzer.DefaultSettings)
 }
 
 func findings(rep *analyzer.Report, id string) []analyzer.Finding {
@@ -145,6 +146,84 @@ deny contains sprintf("my namespace is %q", [data.tokenlint.namespace])
 	}
 	want := []string{`default/b`, `my namespace is ""`, `namespace one`, `one/a`}
 	if strings.Join(msgs, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", msgs, want)
+	}
+}
+
+// factKinds are the kinds of the inventory a rule reads, as the run keeps
+// them.
+func factKinds(r *analyzer.Rule) []string {
+	var kinds []string
+	for _, f := range r.Facts {
+		_, k := f.KeptOf()
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
+
+// A policy reads the kinds of the inventory it declares; one that declares
+// none reads all of it if it may read the inventory at all (directly, with
+// a helper of lib.kubernetes, through a package of its own, or by a
+// reference that cannot be resolved before it runs), and nothing otherwise.
+func TestInventoryKinds(t *testing.T) {
+	builtin, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range builtin {
+		want := map[string]string{"TL201": "", "TL202": "Secret"}[r.ID]
+		if got := strings.Join(factKinds(r), ","); got != want {
+			t.Errorf("%s reads %q of the inventory, want %q", r.ID, got, want)
+		}
+	}
+	helper := "package test.helper\n\nsecrets := data.inventory.namespace.default.v1.Secret\n"
+	for _, tt := range []struct {
+		name, meta, body, want string
+	}{
+		{"direct", "", "deny contains \"x\" if count(data.inventory.namespace) > 0\n", "*"},
+		{"lib helper", "", "import data.lib.kubernetes\n\ndeny contains \"x\" if kubernetes.secret(\"a\")\n", "*"},
+		{"own helper", "", "deny contains \"x\" if count(data.test.helper.secrets) > 0\n", "*"},
+		{"dynamic", "", "deny contains \"x\" if {\n\tsome k\n\tdata.lib[k]\n}\n", "*"},
+		{"none", "", "deny contains \"x\" if input.type == \"Opaque\"\n", ""},
+		{"lib without the inventory", "", "import data.lib.kubernetes\n\ndeny contains \"x\" if kubernetes.is_token_secret(input)\n", ""},
+		{"declared", "#   inventory: [ConfigMap, Secret, ConfigMap]\n", "deny contains \"x\" if count(data.inventory.namespace) > 0\n", "ConfigMap,Secret"},
+		{"declared none", "#   inventory: []\n", "deny contains \"x\" if count(data.inventory.namespace) > 0\n", ""},
+		{"declared all", "#   inventory: [\"*\", Secret]\n", "deny contains \"x\"\n", "*"},
+	} {
+		src := testPolicy("Secret", "") + tt.meta + "package test.p\n\n" + tt.body
+		dir := write(t, map[string]string{"p.rego": src, "helper.rego": helper})
+		rules, err := Load([]string{dir})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		for _, r := range rules {
+			if got := strings.Join(factKinds(r), ","); r.ID == "T100" && got != tt.want {
+				t.Errorf("%s: reads %q of the inventory, want %q", tt.name, got, tt.want)
+			}
+		}
+	}
+}
+
+// The inventory holds the kinds a policy declares, and no others.
+func TestInventoryHoldsTheDeclaredKinds(t *testing.T) {
+	dir := write(t, map[string]string{"p.rego": testPolicy("Namespace", "#   inventory: [Secret]\n"+`package test.p
+
+deny contains msg if {
+	some ns, objects in data.inventory.namespace
+	some name, _ in objects.v1.Secret
+	msg := sprintf("secret %s/%s", [ns, name])
+}
+
+deny contains msg if {
+	some name, _ in data.inventory.cluster.v1.Namespace
+	msg := sprintf("namespace %s", [name])
+}
+`)})
+	var msgs []string
+	for _, f := range findings(lint(t, dir, twoSecrets), "T100") {
+		msgs = append(msgs, f.Message)
+	}
+	if want := []string{"secret default/b", "secret one/a"}; !slices.Equal(msgs, want) {
 		t.Errorf("got %q, want %q", msgs, want)
 	}
 }

@@ -13,6 +13,7 @@
 #   slug: serviceaccount-token-secret-reference
 #   severity: warning
 #   kinds: [ServiceAccount]
+#   inventory: [Secret]
 #   remediation: Remove the token Secret from the ServiceAccount's secrets list and delete the Secret.
 #   tags: [security, service-account-token, legacy-token]
 #   example: |

@@ -64,6 +64,7 @@ spec:
 	// No Kinds: every object with a pod spec, custom resources included
 	// (Object.PodSpec finds it).
 	Check: checkAutomountedToken,
+	Facts: []analyzer.Facts{serviceAccounts},
 }
 
 const automountAdvice = "The token rotates, so a program that uses it must re-read the file; if the workload never " +
@@ -101,6 +102,30 @@ type automount struct {
 	podInvalid any
 }
 
+// serviceAccount is what the run keeps of a ServiceAccount for TL301: its
+// automountServiceAccountToken as written, and where a person wrote it.
+type serviceAccount struct {
+	automount any
+	written   bool
+	// where is the field's file and line: in a chart, the template line,
+	// and the values key that set it.
+	where string
+}
+
+// serviceAccounts are the run's ServiceAccounts.
+var serviceAccounts = &analyzer.Fact[serviceAccount]{Kind: "ServiceAccount", Export: func(sa *analyzer.Object) serviceAccount {
+	v, written := sa.Lookup("automountServiceAccountToken")
+	at, related := sa.Place("automountServiceAccountToken")
+	where := fmt.Sprintf("%s:%d", at.File, at.Line)
+	switch {
+	case len(related) > 0:
+		where += fmt.Sprintf(" (%s)", related[len(related)-1].Message)
+	case sa.Source != "" && at.File == sa.File:
+		where += fmt.Sprintf(" (template %s)", sa.Source)
+	}
+	return serviceAccount{automount: v, written: written, where: where}
+}}
+
 // effectiveAutomount resolves automountServiceAccountToken as the
 // ServiceAccount admission controller does: the pod spec's value if set,
 // else its ServiceAccount's (in the pod's namespace, from the run) if set,
@@ -132,25 +157,15 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 	name, via := serviceAccountName(ps)
 	ref := p.Object.Namespace + "/" + name
 	a.account = ref
-	sa := p.Index.Get("", "ServiceAccount", p.Object.Namespace, name)
-	if sa == nil {
+	sa, ok := serviceAccounts.Get(p.Index, p.Object.Namespace, name)
+	if !ok {
 		// Only the input is known: the cluster's ServiceAccount may set
 		// anything.
 		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s is not in the input, so tokenlint assumes it sets none and "+
 			"the default (true) applies; lint this workload together with the ServiceAccount's file, or lint with --context PATH to resolve it", pod, ref, via)
 		return a
 	}
-	saValue, saWritten := sa.Lookup("automountServiceAccountToken")
-	// Where a person wrote it: a chart's template line, and the values
-	// key that set it.
-	at, related := sa.Place("automountServiceAccountToken")
-	where := fmt.Sprintf("%s:%d", at.File, at.Line)
-	switch {
-	case len(related) > 0:
-		where += fmt.Sprintf(" (%s)", related[len(related)-1].Message)
-	case sa.Source != "" && at.File == sa.File:
-		where += fmt.Sprintf(" (template %s)", sa.Source)
-	}
+	saValue, saWritten, where := sa.automount, sa.written, sa.where
 	switch v := saValue.(type) {
 	case bool:
 		a.on = v

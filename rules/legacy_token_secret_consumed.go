@@ -75,6 +75,7 @@ spec:
 `,
 	Tags:  []string{"security", "service-account-token", "legacy-token"},
 	Check: checkLegacyTokenSecretConsumed,
+	Facts: []analyzer.Facts{secrets},
 }
 
 // tokenKey is the key of a token Secret that holds the token.
@@ -153,12 +154,28 @@ func tokenSecret(p *analyzer.Pass, name string) (legacySecret, bool) {
 	if name == "" {
 		return legacySecret{}, false
 	}
-	_, s := p.Index.Secret(p.Object.Namespace, name)
-	if s == nil || s.Type != corev1.SecretTypeServiceAccountToken {
+	s, ok := secrets.Get(p.Index, p.Object.Namespace, name)
+	if !ok || !s.token {
 		return legacySecret{}, false
 	}
-	return legacySecret{name: name, account: s.Annotations[corev1.ServiceAccountNameKey]}, true
+	return legacySecret{name: name, account: s.account}, true
 }
+
+// secret is what the run keeps of a Secret for TL203: whether it is a
+// legacy token Secret, and whose.
+type secret struct {
+	token   bool
+	account string
+}
+
+// secrets are the run's core Secrets.
+var secrets = &analyzer.Fact[secret]{Kind: "Secret", Export: func(o *analyzer.Object) secret {
+	s, ok := o.Typed.(*corev1.Secret)
+	if !ok || s.Type != corev1.SecretTypeServiceAccountToken {
+		return secret{}
+	}
+	return secret{token: true, account: s.Annotations[corev1.ServiceAccountNameKey]}
+}}
 
 // exposesToken reports whether a Secret volume with these items holds the
 // token: all keys when no item is listed, else only the listed ones.

@@ -91,6 +91,7 @@ spec:
 `,
 	Tags:  []string{"reliability", "service-account-token", "rotation"},
 	Check: checkTokenNotReloaded,
+	Facts: []analyzer.Facts{serviceAccounts},
 }
 
 // serviceAccountDirs are where the automounted token lives: /var/run is a

@@ -113,7 +113,7 @@ func Run(t testing.TB, c Case, reg *analyzer.Registry, settings analyzer.Setting
 // fixture directory holding a .tokenlint.yaml).
 func RunWith(t testing.TB, c Case, loader *analyzer.Loader, reg *analyzer.Registry, opts analyzer.Options) *analyzer.Report {
 	t.Helper()
-	report := analyzer.RunWith(loader.Load(c.Paths), reg, opts)
+	report := analyzer.RunWith(loader.Open(c.Paths), reg, opts)
 	var wants []Expectation
 	for _, p := range c.Paths {
 		w, err := ExpectationsUnder(p)

@@ -118,7 +118,7 @@ func benchLint(b *testing.B, reg *analyzer.Registry) {
 	b.SetBytes(info.Size())
 	objects := 0
 	for b.Loop() {
-		rep := analyzer.Run((&analyzer.Loader{}).Load([]string{path}), reg, analyzer.DefaultSettings)
+		rep := analyzer.Run((&analyzer.Loader{}).Open([]string{path}), reg, analyzer.DefaultSettings)
 		objects = rep.Objects
 	}
 	b.ReportMetric(float64(objects)*float64(b.N)/b.Elapsed().Seconds(), "objects/s")
@@ -150,7 +150,7 @@ func liveHeap(reg *analyzer.Registry, path string) (live, objects float64) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	rep := analyzer.Run((&analyzer.Loader{}).Load([]string{path}), reg, analyzer.DefaultSettings)
+	rep := analyzer.Run((&analyzer.Loader{}).Open([]string{path}), reg, analyzer.DefaultSettings)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(rep)

@@ -3,12 +3,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // repoRoot is the repository's root, found before any test changes directory.
@@ -237,9 +238,53 @@ func TestTuneGCHonoursEnvironment(t *testing.T) {
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC in the environment was overridden: GC percent %d", got)
 	}
+}
+
+// The collector lets a small heap grow to minHeapGoal, and a large one to
+// twice what is live.
+func TestGCPercent(t *testing.T) {
+	for _, tt := range []struct {
+		live uint64
+		want int
+	}{
+		{0, 1100}, {4 << 20, 1100}, {8 << 20, 500}, {16 << 20, 200}, {24 << 20, 100}, {40 << 20, 100}, {1 << 30, 100},
+	} {
+		if got := gcPercent(tt.live); got != tt.want {
+			t.Errorf("gcPercent(%d MiB) = %d, want %d", tt.live>>20, got, tt.want)
+		}
+	}
+}
+
+// TuneGC tunes the collector after every collection, by what is live then.
+func TestTuneGCFollowsTheLiveHeap(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	TuneGC(func(string) string { return "" })
-	defer debug.SetMemoryLimit(math.MaxInt64)
-	if got := debug.SetGCPercent(100); got != -1 {
-		t.Errorf("without GOGC, collection is not deferred: GC percent %d", got)
+	percent := func() int {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		return p
+	}
+	// wait collects and waits for the cleanup that tunes the collector.
+	wait := func(want func(int) bool) int {
+		for range 100 {
+			runtime.GC()
+			if p := percent(); want(p) {
+				return p
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		return percent()
+	}
+	live := make([][]byte, 96)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	if p := wait(func(p int) bool { return p == 100 }); p != 100 {
+		t.Errorf("with 96 MiB live, GC percent %d, want 100", p)
+	}
+	runtime.KeepAlive(live)
+	live = nil
+	if p := wait(func(p int) bool { return p > 100 }); p <= 100 {
+		t.Errorf("with little live, GC percent %d, want more than 100", p)
 	}
 }

@@ -1,33 +1,64 @@
 package cli
 
 import (
-	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"sync"
 )
 
-// firstCollection is the heap size at which tokenlint first collects garbage.
-const firstCollection = 1 << 30
+// minHeapGoal is the smallest heap the collector lets tokenlint grow to
+// before it collects.
+const minHeapGoal = 48 << 20
 
-// TuneGC sets the collector for a short-lived batch program whose heap is
-// mostly its input, live until the end. Collecting while the heap is small
-// would re-mark that input again and again for little garbage: on the 10,000
-// object benchmark it costs a sixth of the run time. So nothing is collected
-// until the heap reaches 1 GiB; inputs that large then switch to collecting in
-// proportion to the live heap, at 400% (a quarter of the marking of the
-// default 100%). getenv("GOGC") or getenv("GOMEMLIMIT") set leaves the
-// runtime's settings alone.
+// TuneGC sets the collector for tokenlint's run, which streams: its live
+// heap is small (the catalog, the facts and findings kept so far) while it
+// allocates a great deal (every document it parses, dropped once checked).
+// The default, collecting whenever the heap doubles, would collect every
+// few megabytes allocated and re-mark the catalog each time for little
+// gain. So after each collection the heap may grow to minHeapGoal (48 MiB)
+// or to twice what is live, whichever is more: small inputs collect
+// rarely, and large ones stay within twice their live heap, as with the
+// default GOGC of 100. getenv("GOGC") or getenv("GOMEMLIMIT") set leaves
+// the runtime's settings alone.
 func TuneGC(getenv func(string) string) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(firstCollection)
-	// The first collection frees this sentinel, which moves the collector
-	// to its large-input setting.
+	tuneOnce.Do(func() {
+		tuneGC()
+		armGC()
+	})
+}
+
+var tuneOnce sync.Once
+
+// armGC makes the next collection tune the collector again: it frees a
+// sentinel whose cleanup does so, and arms the one after.
+func armGC() {
 	sentinel := &struct{ _ *int }{}
 	runtime.AddCleanup(sentinel, func(struct{}) {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(math.MaxInt64)
+		tuneGC()
+		armGC()
 	}, struct{}{})
+}
+
+// tuneGC sets GOGC so that the heap may grow to minHeapGoal, or to twice
+// the heap live after the last collection if that is more.
+func tuneGC() {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	live := uint64(0)
+	if sample[0].Value.Kind() == metrics.KindUint64 {
+		live = sample[0].Value.Uint64()
+	}
+	debug.SetGCPercent(gcPercent(live))
+}
+
+// gcPercent is the GOGC that lets a heap with live bytes live grow to
+// minHeapGoal, and at least to twice live. The runtime counts a live heap
+// as no less than 4 MiB.
+func gcPercent(live uint64) int {
+	live = max(live, 4<<20)
+	return int(max(100, (minHeapGoal-min(live, minHeapGoal))*100/live))
 }

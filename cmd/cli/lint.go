@@ -234,9 +234,9 @@ func runLint(s Streams, o lintOptions, paths []string) error {
 	progress := &analyzer.Progress{}
 	stopProgress := startProgress(s, progress, progressDelay, progressEvery)
 	run.loader.Progress, run.options.Progress = progress, progress
-	in := run.loader.Load(paths)
+	in := run.loader.Open(paths)
 	if len(run.contexts) > 0 {
-		run.contextLoader.LoadContext(in, run.contexts)
+		run.contextLoader.OpenContext(in, run.contexts)
 	}
 	rep := analyzer.RunWith(in, run.reg, run.options)
 	stopProgress()

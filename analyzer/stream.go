@@ -1,0 +1,173 @@
+package analyzer
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+)
+
+// piece is what a pass over an input reads next, in input order: a file
+// just read (or its read error), or one document of a source.
+type piece struct {
+	src *source
+	// doc is set for a document; for a file, data and err are what
+	// reading it gave.
+	doc  *chunk
+	data []byte
+	err  error
+}
+
+// pass reads the sources of the input that include accepts, in order, each
+// file from disk, and hands every document that want accepts to work, on
+// all CPUs; done receives each document's result, and each file's read,
+// in input order. Only a few documents are read ahead of done, so a pass
+// holds a few documents and their results, never the input. On the first
+// pass (first), a file read is counted and scanned for directives, and its
+// read error is the input's problem. done runs on the caller's goroutine.
+func pass[R any](in *Input, first bool, include func(*source) bool, want func(*source, *chunk) bool, work func(*source, *chunk) R, done func(*source, R)) {
+	next := func(yield func(piece)) {
+		for _, s := range in.sources {
+			if !include(s) || s.failed {
+				continue
+			}
+			chunks := s.chunks
+			if s.file {
+				data, err := ReadFile(s.name, s.loader.limits().MaxFileBytes)
+				yield(piece{src: s, data: data, err: err})
+				if err != nil {
+					continue
+				}
+				chunks = splitDocuments(s.name, data)
+			}
+			for k := range chunks {
+				if want(s, &chunks[k]) {
+					yield(piece{src: s, doc: &chunks[k]})
+				}
+			}
+		}
+	}
+	ordered(next, func(p piece) (r R) {
+		if p.doc != nil {
+			r = work(p.src, p.doc)
+		}
+		return r
+	}, func(p piece, r R) {
+		if p.doc != nil {
+			done(p.src, r)
+			return
+		}
+		in.fileRead(p, first)
+	})
+}
+
+// fileRead records a pass's read of a file.
+func (in *Input) fileRead(p piece, first bool) {
+	s := p.src
+	switch {
+	case p.err != nil:
+		if !s.context {
+			in.Problems = append(in.Problems, Problem{Position: Position{File: s.name}, Message: readProblem(p.err)})
+			s.yield.problems++
+		}
+		s.failed = true
+	case first && !s.read:
+		s.read = true
+		s.loader.Progress.fileRead()
+		ds := scanDirectives(s.name, p.data)
+		for k := range ds {
+			ds[k].Context = s.context
+		}
+		in.Directives = append(in.Directives, ds...)
+		if !s.context {
+			in.Files++
+			s.yield.files++
+			in.linted[s.name] = true
+		}
+	}
+}
+
+// ordered calls work on every item next yields, on all CPUs, and done on
+// each item with its result in the order next yielded them. next runs on a
+// goroutine of its own and may run ahead of done by a few items only; done
+// runs on the caller's goroutine.
+func ordered[T, R any](next func(yield func(T)), work func(T) R, done func(T, R)) {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	type job struct {
+		item T
+		out  chan R
+	}
+	jobs := make(chan job)
+	queue := make(chan job, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.out <- work(j.item)
+			}
+		}()
+	}
+	go func() {
+		next(func(item T) {
+			j := job{item, make(chan R, 1)}
+			queue <- j
+			jobs <- j
+		})
+		close(jobs)
+		close(queue)
+	}()
+	for j := range queue {
+		done(j.item, <-j.out)
+	}
+	wg.Wait()
+}
+
+// mayHold reports whether a document may hold an object of one of the
+// kinds: whether its text holds a kind's name as a word (not inside a
+// longer name, such as automountServiceAccountToken), or an escape sequence
+// that could spell one (a JSON "\u0053ecret", a YAML "\x53ecret" or an
+// escaped line break in a double-quoted kind). The run parses such a
+// document in its first pass, to keep the facts of its objects; a document
+// that holds none of the names cannot hold such an object (YAML's anchors,
+// which could spell a kind elsewhere, do not reach across documents). An
+// empty kind matches every document.
+func mayHold(text []byte, kinds [][]byte) bool {
+	for _, k := range kinds {
+		if len(k) == 0 || holdsWord(text, k) {
+			return true
+		}
+	}
+	for i := bytes.IndexByte(text, '\\'); i >= 0 && i+1 < len(text); {
+		switch text[i+1] {
+		case 'u', 'U', 'x', '\n', '\r':
+			return true
+		}
+		j := bytes.IndexByte(text[i+1:], '\\')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// holdsWord reports whether text holds word with no letter, digit or
+// underscore on either side.
+func holdsWord(text, word []byte) bool {
+	for off := 0; ; {
+		i := bytes.Index(text[off:], word)
+		if i < 0 {
+			return false
+		}
+		start, end := off+i, off+i+len(word)
+		if (start == 0 || !isWordByte(text[start-1])) && (end == len(text) || !isWordByte(text[end])) {
+			return true
+		}
+		off = start + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
