@@ -337,8 +337,11 @@ type checker struct {
 	rules []*Rule
 	opts  *Options
 
-	objects    int
-	findings   []Finding
+	objects int
+	// findings are each object's, kept as they came: one slice grown to
+	// hold them all would hold up to twice as many while it grows.
+	findings   [][]Finding
+	nfindings  int
 	problems   []Problem
 	failures   []failure
 	directives []Directive
@@ -370,7 +373,10 @@ func (c *checker) check(o *Object) objectChecked {
 // keep keeps what checking an object gave, in input order.
 func (c *checker) keep(_ *Object, r objectChecked) {
 	c.objects++
-	c.findings = append(c.findings, r.findings...)
+	if len(r.findings) > 0 {
+		c.findings = append(c.findings, r.findings)
+		c.nfindings += len(r.findings)
+	}
 	c.problems = append(c.problems, r.problems...)
 	c.failures = append(c.failures, r.failures...)
 	c.directives = append(c.directives, r.directives...)
@@ -380,10 +386,14 @@ func (c *checker) keep(_ *Object, r objectChecked) {
 func (c *checker) report(in *Input, reg *Registry) *Report {
 	opts := c.opts
 	rep := &Report{Files: in.Files, Objects: c.objects}
+	rep.Findings = make([]Finding, 0, len(in.Problems)+c.nfindings)
 	for _, p := range in.Problems {
 		rep.Findings = append(rep.Findings, Finding{Rule: InvalidManifest, Severity: InvalidManifest.Severity, Message: p.Message, Position: p.Position})
 	}
-	rep.Findings = append(rep.Findings, c.findings...)
+	for _, fs := range c.findings {
+		rep.Findings = append(rep.Findings, fs...)
+	}
+	c.findings = nil
 	for i := range rep.Findings {
 		if f := &rep.Findings[i]; f.late != nil {
 			f.Message, f.late = f.late(), nil

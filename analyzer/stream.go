@@ -124,17 +124,34 @@ func ordered[T, R any](next func(yield func(T)), work func(T) R, done func(T, R)
 }
 
 // mayHold reports whether a document may hold an object of one of the
-// kinds: whether its text holds a kind's name as a word (not inside a
-// longer name, such as automountServiceAccountToken), or an escape sequence
-// that could spell one (a JSON "\u0053ecret", a YAML "\x53ecret" or an
-// escaped line break in a double-quoted kind). The run parses such a
-// document in its first pass, to keep the facts of its objects; a document
-// that holds none of the names cannot hold such an object (YAML's anchors,
-// which could spell a kind elsewhere, do not reach across documents). An
-// empty kind matches every document.
+// kinds, for the first pass of a run, which parses such documents to keep
+// the facts of their objects. A document in block style only (no flow
+// collection, no quoted "kind" key) whose root names its kind plainly on a
+// line of its own at column 0 ("kind: Deployment") holds that kind only (a
+// List's items aside): that line can only be the root mapping's key (YAML
+// refuses a second one). Any other document may hold a kind when its
+// text holds the kind's name as a word (not inside a longer name, such as
+// automountServiceAccountToken), or an escape sequence that could spell one
+// (a JSON "\u0053ecret", a YAML "\x53ecret" or an escaped line break in a
+// double-quoted kind); a document that holds none of the names cannot hold
+// such an object (YAML's anchors, which could spell a kind elsewhere, do
+// not reach across documents). An empty kind matches every document.
 func mayHold(text []byte, kinds [][]byte) bool {
 	for _, k := range kinds {
-		if len(k) == 0 || holdsWord(text, k) {
+		if len(k) == 0 {
+			return true
+		}
+	}
+	if root, ok := rootKind(text); ok && !bytes.HasSuffix(root, []byte("List")) {
+		for _, k := range kinds {
+			if bytes.Equal(root, k) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range kinds {
+		if holdsWord(text, k) {
 			return true
 		}
 	}
@@ -150,6 +167,59 @@ func mayHold(text []byte, kinds [][]byte) bool {
 		i += 1 + j
 	}
 	return false
+}
+
+// rootKind is the kind a document names on a line "kind: Name" at column
+// 0, with nothing after the name but blanks or a comment, and the line
+// after it not a continuation (a plain scalar folded over lines); ok is
+// false unless there is exactly one such line and no other line at column
+// 0 starts with "kind", and for a document with a flow collection or a
+// quoted "kind" key, where a line at column 0 may be inside a value.
+func rootKind(text []byte) (kind []byte, ok bool) {
+	if bytes.ContainsAny(text, "{[") || bytes.Contains(text, []byte(`"kind"`)) || bytes.Contains(text, []byte(`'kind'`)) {
+		return nil, false
+	}
+	for rest := text; len(rest) > 0; {
+		line := rest
+		next := []byte(nil)
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, next = rest[:i], rest[i+1:]
+		}
+		rest = next
+		if !bytes.HasPrefix(line, []byte("kind")) {
+			continue
+		}
+		if kind != nil {
+			return nil, false
+		}
+		v, found := bytes.CutPrefix(line, []byte("kind:"))
+		if !found {
+			return nil, false
+		}
+		v = bytes.TrimRight(v, "\r")
+		if c := bytes.Index(v, []byte(" #")); c >= 0 {
+			v = v[:c]
+		}
+		v = bytes.Trim(v, " \t")
+		if len(v) == 0 || !isWord(v) {
+			return nil, false
+		}
+		if len(next) > 0 && (next[0] == ' ' || next[0] == '\t') {
+			// Indented: the name may go on over the next line.
+			return nil, false
+		}
+		kind = v
+	}
+	return kind, kind != nil
+}
+
+func isWord(b []byte) bool {
+	for _, c := range b {
+		if !isWordByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // holdsWord reports whether text holds word with no letter, digit or

@@ -96,6 +96,20 @@ func TestMayHold(t *testing.T) {
 		{"kind: \"Sec\\\n  ret\"", true},
 		{`command: ["sh", "-c", "echo \"hi\" \\ && true"]`, false},
 		{"", false},
+		// A root that names its kind plainly holds that kind only.
+		{"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nsubjects:\n- kind: ServiceAccount\n  name: x\n", false},
+		{"apiVersion: v1\nkind: Secret # legacy\nmetadata:\n  name: x\n", true},
+		{"apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a: \"\\u0053ecret\"\n", false},
+		// A flow collection may hold a line at column 0 inside a value.
+		{"[{apiVersion: v1,\nkind: Secret\n}, {apiVersion: v1, kind: ServiceAccount}]\n", true},
+		{"\"kind\": Secret\na: [\nkind: Foo\n]\n", true},
+		// A List's items, a kind folded over lines, a second kind line,
+		// a tagged or quoted kind: the words decide.
+		{"apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret}\n", true},
+		{"kind: Ser\n  viceAccount\n", false},
+		{"kind: Pod\nkind: Secret\n", true},
+		{"kind: !!str Secret\n", true},
+		{"\"kind\": Secret\n", true},
 	} {
 		if got := mayHold([]byte(tt.text), kinds); got != tt.want {
 			t.Errorf("mayHold(%q) = %v, want %v", tt.text, got, tt.want)

@@ -536,7 +536,7 @@ var (
 	inventoryMu sync.Mutex
 	// inventoryFacts is the fact of each kind policies read, shared by
 	// every policy and catalog, so a run keeps each object once.
-	inventoryFacts = map[string]*analyzer.Fact[map[string]any]{}
+	inventoryFacts = map[string]*analyzer.Fact[any]{}
 	// inventorySets are the inventoryKinds made, by key.
 	inventorySets = map[string]*inventoryKinds{}
 )
@@ -560,7 +560,7 @@ func inventoryFor(kinds []string) *inventoryKinds {
 	for _, k := range kinds {
 		f := inventoryFacts[k]
 		if f == nil {
-			f = &analyzer.Fact[map[string]any]{Group: "*", Kind: k, Export: func(o *analyzer.Object) map[string]any { return o.Raw }}
+			f = &analyzer.Fact[any]{Group: "*", Kind: k, Export: compact}
 			inventoryFacts[k] = f
 		}
 		set.facts = append(set.facts, f)
@@ -568,6 +568,25 @@ func inventoryFor(kinds []string) *inventoryKinds {
 	inventorySets[key] = set
 	return set
 }
+
+// compact is what the inventory keeps of an object: its JSON text, which
+// takes a fraction of the memory of its values and which the policy's view
+// of the inventory decodes only when a policy reads that object (OPA turns
+// a value it has no case for into its JSON and back). An object JSON cannot
+// write (a NaN) is kept as it is.
+func compact(o *analyzer.Object) any {
+	b, err := json.Marshal(o.Raw)
+	if err != nil {
+		return o.Raw
+	}
+	return rawObject(b)
+}
+
+// rawObject is an object of the inventory as JSON.
+type rawObject []byte
+
+// MarshalJSON is the object as JSON.
+func (r rawObject) MarshalJSON() ([]byte, error) { return r, nil }
 
 // of is the inventory of the kinds for one run, shared by the policies
 // that read the same kinds and built on first use (runs that no
@@ -600,7 +619,7 @@ func buildInventory(ix *analyzer.Index, facts []analyzer.Facts) map[string]any {
 	namespaced := map[string]any{}
 	cluster := map[string]any{}
 	for _, f := range facts {
-		for ref, raw := range f.(*analyzer.Fact[map[string]any]).All(ix) {
+		for ref, raw := range f.(*analyzer.Fact[any]).All(ix) {
 			root := cluster
 			if ref.Namespace != "" {
 				root = child(namespaced, ref.Namespace)

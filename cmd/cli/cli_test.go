@@ -247,7 +247,7 @@ func TestGCPercent(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, 1100}, {4 << 20, 1100}, {8 << 20, 500}, {16 << 20, 200}, {24 << 20, 100}, {40 << 20, 100}, {1 << 30, 100},
+		{0, 900}, {4 << 20, 900}, {8 << 20, 400}, {16 << 20, 150}, {20 << 20, 100}, {40 << 20, 100}, {1 << 30, 100},
 	} {
 		if got := gcPercent(tt.live); got != tt.want {
 			t.Errorf("gcPercent(%d MiB) = %d, want %d", tt.live>>20, got, tt.want)

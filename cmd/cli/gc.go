@@ -9,14 +9,14 @@ import (
 
 // minHeapGoal is the smallest heap the collector lets tokenlint grow to
 // before it collects.
-const minHeapGoal = 48 << 20
+const minHeapGoal = 40 << 20
 
 // TuneGC sets the collector for tokenlint's run, which streams: its live
 // heap is small (the catalog, the facts and findings kept so far) while it
 // allocates a great deal (every document it parses, dropped once checked).
 // The default, collecting whenever the heap doubles, would collect every
 // few megabytes allocated and re-mark the catalog each time for little
-// gain. So after each collection the heap may grow to minHeapGoal (48 MiB)
+// gain. So after each collection the heap may grow to minHeapGoal (40 MiB)
 // or to twice what is live, whichever is more: small inputs collect
 // rarely, and large ones stay within twice their live heap, as with the
 // default GOGC of 100. getenv("GOGC") or getenv("GOMEMLIMIT") set leaves
