@@ -14,6 +14,11 @@ GORELEASER ?= goreleaser
 SIZES      ?= 1k 10k 100k
 SCALE_RUNS ?= 3
 PARSEFLOOR ?= bin/parsefloor
+# the small input timed first: one file of three objects
+SMALL      ?= testdata/examples/payments.yaml
+# bench-scale times the binary a release ships: static, stripped, -trimpath
+# (.goreleaser.yaml), whose size is also what its memory starts from
+RELEASE_BIN ?= bin/tokenlint-release
 
 # bench-printers: a manifest of this many findings
 FINDINGS ?= 300000
@@ -22,10 +27,13 @@ FINDINGS_CORPUS ?= .bench/findings-$(FINDINGS).yaml
 # fuzz: how long each fuzz target runs
 FUZZTIME ?= 1m
 
-.PHONY: build parsefloor test race lint fuzz bench bench-scale bench-printers bench-tplmap release-snapshot clean
+.PHONY: build release-bin parsefloor bench-1m test race lint fuzz bench bench-scale bench-printers bench-tplmap release-snapshot clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/tokenlint
+
+release-bin:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o $(RELEASE_BIN) ./cmd/tokenlint
 
 # parsefloor is what speed is measured against: yaml.v3's node parse of
 # every document, one goroutine, nothing kept.
@@ -64,11 +72,22 @@ $(CONFIGURED)/.tokenlint.yaml: $(CORPUS) scripts/benchcorpus.py | build
 .bench/dir-%:
 	python3 $(GEN) --size $* --out $@
 
-# bench-scale times whole processes, tokenlint next to the parse floor, on
-# the 1k, 10k and 100k corpora in directory mode (SIZES): wall, CPU and peak
-# RSS, and the ratios, as a table.
-bench-scale: build parsefloor $(addprefix .bench/dir-,$(SIZES))
-	python3 scripts/bench-scale.py $(BIN) $(PARSEFLOOR) $(SCALE_RUNS) $(addprefix .bench/dir-,$(SIZES))
+# bench-scale times whole processes of the release build, tokenlint next to
+# the parse floor, on a small file (SMALL) and the 1k, 10k and 100k corpora
+# in directory mode (SIZES): wall, CPU and peak RSS, and the ratios, as a
+# table, and the release binary's size.
+bench-scale: release-bin parsefloor $(addprefix .bench/dir-,$(SIZES))
+	python3 scripts/bench-scale.py $(RELEASE_BIN) $(PARSEFLOOR) $(SCALE_RUNS) $(SMALL) $(addprefix .bench/dir-,$(SIZES))
+	@ls -l $(RELEASE_BIN) | awk '{printf "release binary (static, stripped, -trimpath): %.1f MB\n", $$5/1e6}'
+
+# bench-1m times one run of the release build, and of the floor, on a
+# generated corpus of 1,000,000 objects (1.6 GB): that it completes, its
+# time and its peak memory.
+bench-1m: release-bin parsefloor .bench/dir-1m
+	python3 scripts/bench-scale.py $(RELEASE_BIN) $(PARSEFLOOR) 1 .bench/dir-1m
+
+.bench/dir-1m:
+	python3 $(GEN) --objects 1000000 --out $@
 
 # bench prints bench-scale's table; times whole tokenlint processes on the
 # 10,000-object corpus (wall time, objects/s, CPU time, peak RSS), plain,

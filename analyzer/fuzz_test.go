@@ -84,6 +84,7 @@ func FuzzLoad(f *testing.F) {
 			for _, p := range o.Problems() {
 				check("field problem "+p.Message, p.Position)
 			}
+			agreesWithJSON(t, o)
 		}
 		rep := Run(in, reg, DefaultSettings)
 		for _, f := range rep.Findings {

@@ -75,13 +75,22 @@ const maxTypeErrors = 16
 // which YAML reads as a string) by its full path, so that the message calls
 // it a number.
 func decodeTyped(raw any, out any, prefix string, bigNumber func(path string) bool) []fieldError {
-	// The fast path converts the map directly, case-sensitively like the API
-	// server. It says nothing useful about a failure, and it narrows numbers
-	// without a range check, so a failure or a number that may not fit takes
-	// the slow path: JSON, whose type errors name the field.
-	if m, ok := raw.(map[string]any); ok && !hasWideNumbers(m) {
-		if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, out); err == nil {
+	// The fast paths convert the map directly, case-sensitively like the
+	// API server: decodeFast, then the converter for what it leaves (the
+	// converter narrows numbers without a range check, so a number that
+	// may not fit skips it). Neither says anything useful about a failure,
+	// so a failure takes the slow path: JSON, whose type errors name the
+	// field.
+	if m, ok := raw.(map[string]any); ok {
+		dv := reflect.ValueOf(out).Elem()
+		if decodeFast(m, dv) {
 			return nil
+		}
+		dv.SetZero()
+		if !hasWideNumbers(m) {
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(m, out); err == nil {
+				return nil
+			}
 		}
 	}
 	data, err := json.Marshal(raw)

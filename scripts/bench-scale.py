@@ -43,9 +43,9 @@ def main():
                 results.append(measure(argv, quiet=True))  # wall, RSS, CPU
         med = lambda rs, i: statistics.median(x[i] for x in rs)
         peak = lambda rs: max(x[1] for x in rs)
-        print(f"| {os.path.basename(os.path.normpath(corpus))} | {objects:,} | {size / 1e6:.0f} "
-              f"| {med(t, 0):.2f} | {med(t, 2):.2f} | {peak(t):,.0f} "
-              f"| {med(f, 0):.2f} | {med(f, 2):.2f} | {peak(f):,.0f} "
+        print(f"| {os.path.basename(os.path.normpath(corpus))} | {objects:,} | {size / 1e6:.3g} "
+              f"| {med(t, 0):.3f} | {med(t, 2):.3f} | {peak(t):,.0f} "
+              f"| {med(f, 0):.3f} | {med(f, 2):.3f} | {peak(f):,.0f} "
               f"| {med(t, 0) / med(f, 0):.2f}x | {med(t, 2) / med(f, 2):.2f}x |", flush=True)
 
 
