@@ -263,11 +263,17 @@ func splitSourceMap(out []byte) ([]byte, *tplmap.Map) {
 // end when the hard memory limit refuses it memory: "fatal error: runtime:
 // out of memory" for a block it cannot have, "fatal error: runtime: cannot
 // allocate memory" when the heap cannot grow (a template that renders
-// without end gets there, in small steps, before the watchdog sees it).
+// without end gets there, in small steps, before the watchdog sees it), and
+// a thread it cannot start because the limit also counts threads' stacks
+// ("runtime: failed to create new OS thread", or with cgo "runtime/cgo:
+// pthread_create failed"), which happens when the heap has taken what is
+// left just before the runtime starts one more thread.
 func outOfMemory(stderr string) bool {
 	return strings.Contains(stderr, "fatal error: runtime: out of memory") ||
 		strings.Contains(stderr, "fatal error: out of memory") ||
-		strings.Contains(stderr, "fatal error: runtime: cannot allocate memory")
+		strings.Contains(stderr, "fatal error: runtime: cannot allocate memory") ||
+		strings.Contains(stderr, "runtime: failed to create new OS thread") ||
+		strings.Contains(stderr, "runtime/cgo: pthread_create failed")
 }
 
 func errRenderTooLarge(limit int64) error {

@@ -302,3 +302,23 @@ func TestChartYAMLNotRegular(t *testing.T) {
 	}
 	loadWithOthers(t, &Loader{}, chart, "not a regular file", "character device", "Chart.yaml")
 }
+
+// The child's end under its memory limit is told from its other ends,
+// whichever allocation the limit refused: the heap's, or a thread's stack.
+func TestOutOfMemory(t *testing.T) {
+	for _, tt := range []struct {
+		stderr string
+		want   bool
+	}{
+		{"fatal error: runtime: out of memory\n\ngoroutine 1", true},
+		{"fatal error: runtime: cannot allocate memory\n", true},
+		{"runtime: failed to create new OS thread (have 5 already; errno=11)\nruntime: may need to increase max user processes (ulimit -u)\nfatal error: newosproc\n", true},
+		{"runtime/cgo: pthread_create failed: Resource temporarily unavailable\nSIGABRT: abort\n", true},
+		{"panic: runtime error: index out of range [3] with length 3\n", false},
+		{"", false},
+	} {
+		if got := outOfMemory(tt.stderr); got != tt.want {
+			t.Errorf("outOfMemory(%q) = %v, want %v", tt.stderr, got, tt.want)
+		}
+	}
+}
