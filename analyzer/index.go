@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"iter"
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -48,21 +50,88 @@ func matches(f Facts, group, kind string) bool {
 // first `kubectl apply` of them would keep. A fact of a "*" group or kind
 // is looked up in the group and kind given.
 func (f *Fact[T]) Of(ix *Index, group, kind, namespace, name string) (T, bool) {
-	var zero T
-	t := ix.table(f)
-	if t == nil {
-		return zero, false
-	}
-	e, ok := t.byKey[indexKey{group, kind, namespace, name}]
-	if !ok {
-		return zero, false
-	}
-	return e.value.(T), true
+	return f.nearest(ix, "", group, kind, namespace, name)
 }
 
 // Get is Of in the fact's own group and kind.
 func (f *Fact[T]) Get(ix *Index, namespace, name string) (T, bool) {
 	return f.Of(ix, f.Group, f.Kind, namespace, name)
+}
+
+// Nearest is Get for an object of the file from: when the input holds
+// several objects of that namespace and name (environment overlays side by
+// side, a directory of test cases), the one nearest to from (see Nearer),
+// the first of those equally near.
+func (f *Fact[T]) Nearest(ix *Index, from, namespace, name string) (T, bool) {
+	return f.nearest(ix, from, f.Group, f.Kind, namespace, name)
+}
+
+// Count is how many objects of the fact's kind with that namespace and
+// name the run holds.
+func (f *Fact[T]) Count(ix *Index, namespace, name string) int {
+	if t := ix.table(f); t != nil {
+		return len(t.byKey[indexKey{f.Group, f.Kind, namespace, name}])
+	}
+	return 0
+}
+
+func (f *Fact[T]) nearest(ix *Index, from, group, kind, namespace, name string) (T, bool) {
+	var zero T
+	t := ix.table(f)
+	if t == nil {
+		return zero, false
+	}
+	es := t.byKey[indexKey{group, kind, namespace, name}]
+	if len(es) == 0 {
+		return zero, false
+	}
+	best := es[0]
+	if from != "" {
+		for _, e := range es[1:] {
+			if Nearer(e.file, best.file, from) {
+				best = e
+			}
+		}
+	}
+	return best.value.(T), true
+}
+
+// Nearer reports whether the file a is nearer to the file from than b is:
+// the same file, then the same directory, then the closest directory up
+// the tree, then the one sharing the deepest directory with from. Names
+// are compared as absolute paths; a chart or a kustomization is named by
+// its directory.
+func Nearer(a, b, from string) bool {
+	return nearness(a, from).less(nearness(b, from))
+}
+
+// distance ranks a file's nearness to another: by class (0 the same file,
+// 1 the same directory, 2 a directory above, 3 any other), then by steps.
+type distance struct{ class, steps int }
+
+func (d distance) less(e distance) bool {
+	return d.class < e.class || d.class == e.class && d.steps < e.steps
+}
+
+func nearness(file, from string) distance {
+	file, from = absPath(file), absPath(from)
+	if file == from {
+		return distance{0, 0}
+	}
+	dir, fromDir := filepath.Dir(file), filepath.Dir(from)
+	if dir == fromDir {
+		return distance{1, 0}
+	}
+	if rel, err := filepath.Rel(dir, fromDir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return distance{2, strings.Count(rel, string(filepath.Separator)) + 1}
+	}
+	// Another branch: the deeper the directory both are under, the nearer.
+	common := 0
+	a, b := strings.Split(dir, string(filepath.Separator)), strings.Split(fromDir, string(filepath.Separator))
+	for common < len(a) && common < len(b) && a[common] == b[common] {
+		common++
+	}
+	return distance{3, -common}
 }
 
 // All is every fact of the run with its object's reference, in input order,
@@ -74,11 +143,42 @@ func (f *Fact[T]) All(ix *Index) iter.Seq2[Ref, T] {
 			return
 		}
 		for _, e := range t.list {
+			if t.byKey[e.key][0].seq != e.seq {
+				continue // a later duplicate
+			}
 			if !yield(e.ref, e.value.(T)) {
 				return
 			}
 		}
 	}
+}
+
+// Duplicated is every namespace and name that several objects of the
+// fact's kind share, with each object's fact and file, in input order: for
+// consumers that resolve such names by nearness, as Nearest does.
+func (f *Fact[T]) Duplicated(ix *Index) iter.Seq2[Ref, []FactOf[T]] {
+	return func(yield func(Ref, []FactOf[T]) bool) {
+		t := ix.table(f)
+		if t == nil {
+			return
+		}
+		for _, k := range t.dups {
+			es := t.byKey[k]
+			out := make([]FactOf[T], len(es))
+			for i, e := range es {
+				out[i] = FactOf[T]{File: e.file, Value: e.value.(T)}
+			}
+			if !yield(es[0].ref, out) {
+				return
+			}
+		}
+	}
+}
+
+// FactOf is one object's fact, with the file the object is in.
+type FactOf[T any] struct {
+	File  string
+	Value T
 }
 
 // Index holds the facts of one run, resolving references between its
@@ -91,12 +191,18 @@ type Index struct {
 }
 
 type factTable struct {
-	byKey map[indexKey]factEntry
+	// byKey are the facts of each namespace and name, in input order.
+	byKey map[indexKey][]factEntry
 	list  []factEntry
+	// dups are the keys several objects share, in input order.
+	dups []indexKey
 }
 
 type factEntry struct {
+	seq   int // its place in the table's list
+	key   indexKey
 	ref   Ref
+	file  string
 	value any
 }
 
@@ -108,7 +214,7 @@ type indexKey struct{ group, kind, namespace, name string }
 func NewIndex(facts ...Facts) *Index {
 	ix := &Index{tables: make(map[Facts]*factTable, len(facts))}
 	for _, f := range facts {
-		ix.tables[f] = &factTable{byKey: map[indexKey]factEntry{}}
+		ix.tables[f] = &factTable{byKey: map[indexKey][]factEntry{}}
 	}
 	return ix
 }
@@ -126,7 +232,7 @@ func (ix *Index) wants(group, kind string) bool {
 }
 
 // add keeps the facts of an object. Objects must be added in input order:
-// the first of duplicates wins.
+// the first of duplicates is the one Get finds.
 func (ix *Index) add(o *Object) {
 	group := o.Group()
 	k := indexKey{group, o.Kind, o.Namespace, o.Name}
@@ -134,11 +240,11 @@ func (ix *Index) add(o *Object) {
 		if !matches(f, group, o.Kind) {
 			continue
 		}
-		if _, dup := t.byKey[k]; dup {
-			continue
+		e := factEntry{seq: len(t.list), key: k, ref: o.Ref(), file: o.File, value: f.export(o)}
+		if len(t.byKey[k]) == 1 {
+			t.dups = append(t.dups, k)
 		}
-		e := factEntry{ref: o.Ref(), value: f.export(o)}
-		t.byKey[k] = e
+		t.byKey[k] = append(t.byKey[k], e)
 		t.list = append(t.list, e)
 	}
 }

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -147,5 +148,37 @@ func TestIndexEmpty(t *testing.T) {
 	ix = NewIndex(testAccounts)
 	if _, ok := testAccounts.Get(ix, "default", "default"); ok || ix.wants("", "Pod") || !ix.wants("", "ServiceAccount") {
 		t.Error("an empty index found something")
+	}
+}
+
+// Nearer ranks files by nearness to a workload's: the same file, the same
+// directory, the closest directory up the tree, then the deepest directory
+// in common.
+func TestNearer(t *testing.T) {
+	from := "deploy/production/jobs/report.yaml"
+	ranked := []string{
+		"deploy/production/jobs/report.yaml",
+		"deploy/production/jobs/accounts.yaml",
+		"deploy/production/accounts.yaml",
+		"deploy/accounts.yaml",
+		"accounts.yaml",
+		"deploy/production/other/accounts.yaml",
+		"deploy/staging/accounts.yaml",
+		"elsewhere/accounts.yaml",
+	}
+	for i, a := range ranked {
+		for j, b := range ranked {
+			if got, want := Nearer(a, b, from), i < j; got != want {
+				t.Errorf("Nearer(%s, %s) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+	// Names given absolute and relative compare as the same files.
+	abs, err := filepath.Abs("deploy/staging/accounts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Nearer(abs, "deploy/production/accounts.yaml", "deploy/staging/app.yaml") {
+		t.Error("an absolute name is not compared with relative ones")
 	}
 }

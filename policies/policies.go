@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -456,7 +457,7 @@ func (pol *policy) check(p *analyzer.Pass) {
 	timer := time.AfterFunc(limit, cancel.Cancel)
 	rs, err := pol.query.Eval(context.Background(),
 		rego.EvalParsedInput(input),
-		rego.EvalResolver(inventoryRef, pol.inventory.of(p.Index)),
+		rego.EvalResolver(inventoryRef, pol.inventory.of(p.Index).from(p.Object.File)),
 		rego.EvalResolver(namespaceRef, constant{ast.String(p.Object.Namespace)}),
 		rego.EvalExternalCancel(cancel),
 	)
@@ -603,16 +604,100 @@ func (k *inventoryKinds) of(ix *analyzer.Index) *inventory {
 // the objects as written; each evaluation sees it through its own lazy
 // view, which converts to Rego values only what the policy reads. A policy
 // that looks up one Secret by name converts that Secret, not the run.
+//
+// When the run holds several objects of one kind, namespace and name
+// (environment overlays side by side), each name means the one nearest to
+// the object the policy checks, as in Go rules (analyzer.Fact.Nearest):
+// an object's view is the tree with those names resolved for its file,
+// made once per file that needs one.
 type inventory struct {
 	ix    *analyzer.Index
 	kinds *inventoryKinds
 	once  sync.Once
 	tree  map[string]any
+	dups  []duplicate
+
+	mu     sync.Mutex
+	byFile map[string]map[string]any
 }
 
-func (inv *inventory) Eval(context.Context, resolverInput) (resolverResult, error) {
-	inv.once.Do(func() { inv.tree = buildInventory(inv.ix, inv.kinds.facts) })
-	return resolverResult{Value: ast.LazyObject(inv.tree)}, nil
+// duplicate is a name several objects of the inventory share.
+type duplicate struct {
+	ref   analyzer.Ref
+	facts []analyzer.FactOf[any]
+}
+
+// from is the inventory as the policies checking an object of the file see it.
+func (inv *inventory) from(file string) inventoryView { return inventoryView{inv, file} }
+
+// inventoryView resolves data.inventory for one object's evaluation.
+type inventoryView struct {
+	inv  *inventory
+	file string
+}
+
+func (v inventoryView) Eval(context.Context, resolverInput) (resolverResult, error) {
+	return resolverResult{Value: ast.LazyObject(v.inv.treeFor(v.file))}, nil
+}
+
+// treeFor is the tree with every shared name resolved to the object
+// nearest to file: the run's tree itself when the first of each is.
+func (inv *inventory) treeFor(file string) map[string]any {
+	inv.once.Do(func() {
+		inv.tree = buildInventory(inv.ix, inv.kinds.facts)
+		for _, f := range inv.kinds.facts {
+			for ref, facts := range f.(*analyzer.Fact[any]).Duplicated(inv.ix) {
+				inv.dups = append(inv.dups, duplicate{ref, facts})
+			}
+		}
+	})
+	if len(inv.dups) == 0 {
+		return inv.tree
+	}
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	if t, ok := inv.byFile[file]; ok {
+		return t
+	}
+	tree := inv.tree
+	copied := map[string]map[string]any{} // the maps this view copied, by path
+	for _, d := range inv.dups {
+		best := d.facts[0]
+		for _, f := range d.facts[1:] {
+			if analyzer.Nearer(f.File, best.File, file) {
+				best = f
+			}
+		}
+		if best.File == d.facts[0].File {
+			continue // the run's tree has it
+		}
+		path := []string{"cluster", d.ref.APIVersion, d.ref.Kind}
+		if d.ref.Namespace != "" {
+			path = []string{"namespace", d.ref.Namespace, d.ref.APIVersion, d.ref.Kind}
+		}
+		if _, ok := copied[""]; !ok {
+			tree = maps.Clone(tree)
+			copied[""] = tree
+		}
+		m, key := tree, ""
+		for _, seg := range path {
+			key += "/" + seg
+			next, ok := copied[key]
+			if !ok {
+				orig, _ := m[seg].(map[string]any)
+				next = maps.Clone(orig)
+				m[seg] = next
+				copied[key] = next
+			}
+			m = next
+		}
+		m[d.ref.Name] = best.Value
+	}
+	if inv.byFile == nil {
+		inv.byFile = map[string]map[string]any{}
+	}
+	inv.byFile[file] = tree
+	return tree
 }
 
 func buildInventory(ix *analyzer.Index, facts []analyzer.Facts) map[string]any {
@@ -624,8 +709,8 @@ func buildInventory(ix *analyzer.Index, facts []analyzer.Facts) map[string]any {
 			if ref.Namespace != "" {
 				root = child(namespaced, ref.Namespace)
 			}
-			// The first of duplicates wins, as in the analyzer's Index, so
-			// Go rules and policies agree on which object a name means.
+			// The first of duplicates is the run's, as in the analyzer's
+			// Index (Fact.Get); views resolve them by nearness.
 			if byName := child(child(root, ref.APIVersion), ref.Kind); byName[ref.Name] == nil {
 				byName[ref.Name] = raw
 			}

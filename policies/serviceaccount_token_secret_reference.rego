@@ -7,7 +7,8 @@
 #   tells readers that the ServiceAccount authenticates with it. `secrets:` is only meant for Secrets that pods of
 #   the ServiceAccount may use; since 1.24 tokens come from the TokenRequest API and need no entry. The entry is
 #   reported when the run holds that Secret with the legacy token type, or, when the run does not hold it, when its
-#   name follows the generated pattern.
+#   name follows the generated pattern. Of several Secrets of that name in the run, the one nearest to the
+#   ServiceAccount counts: in the same file, then the same directory, then the closest directory up the tree.
 # custom:
 #   id: TL202
 #   slug: serviceaccount-token-secret-reference

@@ -24,7 +24,10 @@ var AutomountedToken = &analyzer.Rule{
 		"takes one from another namespace. When the ServiceAccount is not in the input, tokenlint cannot know what " +
 		"the cluster's ServiceAccount sets and assumes it sets nothing, so the default applies; lint the workload with the " +
 		"ServiceAccount's file, or with `--context PATH` (the repository, in a pre-commit hook that passes only " +
-		"staged files), to resolve it. The message says which object decided.\n\n" +
+		"staged files), to resolve it. When the input holds several ServiceAccounts of that namespace and name " +
+		"(environment overlays side by side, a directory of test cases), the one nearest to the workload decides: " +
+		"in the same file, then the same directory, then the closest directory up the tree. The message says " +
+		"which object decided, and where it is.\n\n" +
 		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
 		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
 		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
@@ -157,7 +160,7 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 	name, via := serviceAccountName(ps)
 	ref := p.Object.Namespace + "/" + name
 	a.account = ref
-	sa, ok := serviceAccounts.Get(p.Index, p.Object.Namespace, name)
+	sa, ok := serviceAccounts.Nearest(p.Index, p.Object.File, p.Object.Namespace, name)
 	if !ok {
 		// Only the input is known: the cluster's ServiceAccount may set
 		// anything.
@@ -166,6 +169,10 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 		return a
 	}
 	saValue, saWritten, where := sa.automount, sa.written, sa.where
+	if n := serviceAccounts.Count(p.Index, p.Object.Namespace, name); n > 1 {
+		// Environment overlays side by side: say which one decided.
+		where += fmt.Sprintf(", the nearest to this workload of the %d ServiceAccounts of that name in the input,", n)
+	}
 	switch v := saValue.(type) {
 	case bool:
 		a.on = v

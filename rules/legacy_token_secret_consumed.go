@@ -22,7 +22,8 @@ var LegacyTokenSecretConsumed = &analyzer.Rule{
 		"projected `serviceAccountToken` volume gives the pod a token that expires, is bound to the pod and to an " +
 		"audience, and is rotated by the kubelet.\n\n" +
 		"The rule knows a Secret is a token Secret only when the Secret is part of the same run, in the pod's " +
-		"namespace. It reports only what exposes the token: a volume that selects other keys with `items` " +
+		"namespace; of several Secrets of that name, the nearest to the pod (the same file, then the same directory, " +
+		"then the closest directory up the tree), which the message names. It reports only what exposes the token: a volume that selects other keys with `items` " +
 		"(`ca.crt`, `namespace`), or an environment variable that reads another key, is not reported.",
 	Remediation: "Replace the token Secret with a projected `serviceAccountToken` volume that has an audience and an expiration, and delete the Secret.",
 	Example: `apiVersion: v1
@@ -132,6 +133,9 @@ func checkLegacyTokenSecretConsumed(p *analyzer.Pass) {
 // legacySecret is a legacy token Secret of the run that a pod consumes.
 type legacySecret struct {
 	name string
+	// chosen says which Secret of the name it is, when the input holds
+	// several.
+	chosen string
 	// account is the ServiceAccount its token belongs to, when the Secret
 	// names it.
 	account string
@@ -144,7 +148,7 @@ func (s legacySecret) why() string {
 	if s.account != "" {
 		whose = fmt.Sprintf("It is a legacy token of ServiceAccount %q: whoever reads it holds the ServiceAccount's identity", s.account)
 	}
-	return whose + " until the Secret is deleted; use a projected serviceAccountToken volume instead"
+	return whose + " until the Secret is deleted; use a projected serviceAccountToken volume instead" + s.chosen
 }
 
 // tokenSecret finds the run's Secret of that name in the pod's namespace,
@@ -154,18 +158,23 @@ func tokenSecret(p *analyzer.Pass, name string) (legacySecret, bool) {
 	if name == "" {
 		return legacySecret{}, false
 	}
-	s, ok := secrets.Get(p.Index, p.Object.Namespace, name)
+	s, ok := secrets.Nearest(p.Index, p.Object.File, p.Object.Namespace, name)
 	if !ok || !s.token {
 		return legacySecret{}, false
 	}
-	return legacySecret{name: name, account: s.account}, true
+	l := legacySecret{name: name, account: s.account}
+	if n := secrets.Count(p.Index, p.Object.Namespace, name); n > 1 {
+		l.chosen = fmt.Sprintf(" (the input holds %d Secrets %q in namespace %q: this is the one in %s, the nearest to this workload)", n, name, p.Object.Namespace, s.file)
+	}
+	return l, true
 }
 
 // secret is what the run keeps of a Secret for TL203: whether it is a
-// legacy token Secret, and whose.
+// legacy token Secret, whose, and the file it is in.
 type secret struct {
 	token   bool
 	account string
+	file    string
 }
 
 // secrets are the run's core Secrets.
@@ -174,7 +183,7 @@ var secrets = &analyzer.Fact[secret]{Kind: "Secret", Export: func(o *analyzer.Ob
 	if !ok || s.Type != corev1.SecretTypeServiceAccountToken {
 		return secret{}
 	}
-	return secret{token: true, account: s.Annotations[corev1.ServiceAccountNameKey]}
+	return secret{token: true, account: s.Annotations[corev1.ServiceAccountNameKey], file: o.File}
 }}
 
 // exposesToken reports whether a Secret volume with these items holds the
