@@ -43,6 +43,8 @@ type Object struct {
 	lineOffset int
 	problems   []Problem
 	keys       keyIndex
+	// typos are the object's unknown fields that misspell a field.
+	typos []unknownField
 }
 
 // Ref names an object in findings and messages.

@@ -73,7 +73,8 @@ func (r *Rule) Applies(kind string) bool {
 }
 
 // InvalidManifest is the framework rule for input that cannot be read or
-// parsed, and for fields whose values have the wrong type.
+// parsed, for fields whose values have the wrong type, and for misspelt
+// fields.
 var InvalidManifest = &Rule{
 	ID:       "TL001",
 	Slug:     "invalid-manifest",
@@ -84,7 +85,13 @@ var InvalidManifest = &Rule{
 		"points at the offending token's line and column (an invalid UTF-8 byte or a control character at its own " +
 		"line). Quoted scalars are not coerced: `containerPort: \"8080\"` is a string, " +
 		"not a number. A field that a rule owns is reported by that rule instead, such as " +
-		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything). A path that " +
+		"`automountServiceAccountToken: \"false\"` by TL301 (the string does not disable anything). A key that is no " +
+		"field of its object's Kubernetes type but is within a typo of one (`audiance`, " +
+		"`automountServiceAccountTokens`, a capitalised `AutomountServiceAccountToken`) is reported at its line with " +
+		"the field it misspells: `kubectl` refuses unknown fields (strict field validation, its default), and " +
+		"decoding would drop it silently, so the finding of the rule it defeats (a token without an audience, an " +
+		"automounted token) says so too. A key close to no field is left alone: it may be a field of a Kubernetes " +
+		"release newer than tokenlint's API types. A path that " +
 		"cannot be read, and standard input, a directory or a chart that holds no Kubernetes object (so that a gate " +
 		"pointed at the wrong place checks nothing), are reported too, at the path, as is a file that is not a " +
 		"regular file or is larger than `limits.maxFileSize`, and a Helm chart that does not render within " +

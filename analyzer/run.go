@@ -476,8 +476,11 @@ func check(o *Object, info *objectInfo, ix *Index, rules []*Rule, settings *Sett
 		r.Check(pass)
 	}
 	owned := make(map[string]bool, len(findings))
-	for _, f := range findings {
-		owned[f.Path] = true
+	for i := range findings {
+		if len(o.typos) > 0 {
+			findings[i].Message += o.typoNote(&findings[i])
+		}
+		owned[findings[i].Path] = true
 	}
 	for _, p := range o.problems {
 		if !owned[p.Path] {

@@ -504,6 +504,7 @@ func (o *Object) typeObject() {
 			for _, fe := range decodeTyped(o.Raw, typed, "", o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
+			o.checkFields(o.Raw, reflect.TypeOf(typed), "")
 			o.Typed = typed
 		}
 	}
@@ -548,6 +549,7 @@ func (o *Object) findPodSpec() *PodSpec {
 			for _, fe := range decodeTyped(m, spec, path, o.BigNumber) {
 				o.addFieldProblem(fe)
 			}
+			o.checkFields(m, reflect.TypeOf(spec), path)
 			return &PodSpec{Spec: spec, Path: path}
 		}
 	}

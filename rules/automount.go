@@ -113,20 +113,26 @@ type serviceAccount struct {
 	// where is the field's file and line: in a chart, the template line,
 	// and the values key that set it.
 	where string
+	// typo says so when the ServiceAccount misspells the field.
+	typo string
 }
 
 // serviceAccounts are the run's ServiceAccounts.
-var serviceAccounts = &analyzer.Fact[serviceAccount]{Kind: "ServiceAccount", Export: func(sa *analyzer.Object) serviceAccount {
-	v, written := sa.Lookup("automountServiceAccountToken")
-	at, related := sa.Place("automountServiceAccountToken")
+var serviceAccounts = &analyzer.Fact[serviceAccount]{Kind: "ServiceAccount", Export: func(o *analyzer.Object) serviceAccount {
+	v, written := o.Lookup("automountServiceAccountToken")
+	at, related := o.Place("automountServiceAccountToken")
 	where := fmt.Sprintf("%s:%d", at.File, at.Line)
 	switch {
 	case len(related) > 0:
 		where += fmt.Sprintf(" (%s)", related[len(related)-1].Message)
-	case sa.Source != "" && at.File == sa.File:
-		where += fmt.Sprintf(" (template %s)", sa.Source)
+	case o.Source != "" && at.File == o.File:
+		where += fmt.Sprintf(" (template %s)", o.Source)
 	}
-	return serviceAccount{automount: v, written: written, where: where}
+	sa := serviceAccount{automount: v, written: written, where: where}
+	if key, at, ok := o.Misspelt("automountServiceAccountToken"); ok && !written {
+		sa.typo = fmt.Sprintf(" (its %q on line %d is not a field: if it is a misspelt automountServiceAccountToken, this finding is what it causes)", key, at.Line)
+	}
+	return sa
 }}
 
 // effectiveAutomount resolves automountServiceAccountToken as the
@@ -181,7 +187,7 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 		if saWritten {
 			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to null, so the default (true) applies", pod, ref, via, where)
 		} else {
-			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets none, so the default (true) applies", pod, ref, via, where)
+			a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets none%s, so the default (true) applies", pod, ref, via, where, sa.typo)
 		}
 	default:
 		a.reason = fmt.Sprintf("%s, and ServiceAccount %q%s at %s sets it to %s, not a boolean, which disables nothing",
