@@ -149,6 +149,8 @@ type typeInfo struct {
 	// included, each the index path to it; nil for a struct decodeFast
 	// leaves to the converter (one inlining a pointer).
 	fields map[string][]int
+	// types are the types of the fields, by JSON name.
+	types map[string]reflect.Type
 }
 
 var typeInfos sync.Map // reflect.Type → *typeInfo
@@ -162,6 +164,10 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 		info.fields = map[string][]int{}
 		if !addFields(info.fields, t, nil, map[string]int{}) {
 			info.fields = nil
+		}
+		info.types = make(map[string]reflect.Type, len(info.fields))
+		for name, idx := range info.fields {
+			info.types[name] = t.FieldByIndex(idx).Type
 		}
 	}
 	typeInfos.Store(t, info)

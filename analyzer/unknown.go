@@ -24,7 +24,7 @@ type unknownField struct {
 // for a projected token without an audience. A key close to no field is
 // left alone: it may be a field of a Kubernetes release newer than
 // tokenlint's API types.
-func unknownFields(v any, t reflect.Type, path string, out *[]unknownField) {
+func unknownFields(v any, t reflect.Type, path []segment, out *[]unknownField) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -36,28 +36,43 @@ func unknownFields(v any, t reflect.Type, path string, out *[]unknownField) {
 			return
 		}
 		for k, e := range m {
-			if idx, ok := info.fields[k]; ok {
-				unknownFields(e, t.FieldByIndex(idx).Type, JoinPath(path, k), out)
+			if ft, ok := info.types[k]; ok {
+				if composite(e) {
+					unknownFields(e, ft, append(path, segment{key: k}), out)
+				}
 				continue
 			}
-			p := JoinPath(path, k)
 			if meant := closestField(k, info.fields); meant != "" {
-				*out = append(*out, unknownField{path: p, key: k, meant: meant})
+				*out = append(*out, unknownField{path: joinSegments(append(path, segment{key: k})), key: k, meant: meant})
 			}
 		}
 	case reflect.Slice:
 		if l, ok := v.([]any); ok {
 			for i, e := range l {
-				unknownFields(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), out)
+				if composite(e) {
+					unknownFields(e, t.Elem(), append(path, segment{index: i, isIdx: true}), out)
+				}
 			}
 		}
 	case reflect.Map:
-		if m, ok := v.(map[string]any); ok && t.Elem().Kind() != reflect.String {
+		if m, ok := v.(map[string]any); ok {
 			for k, e := range m {
-				unknownFields(e, t.Elem(), JoinPath(path, k), out)
+				if composite(e) {
+					unknownFields(e, t.Elem(), append(path, segment{key: k}), out)
+				}
 			}
 		}
 	}
+}
+
+// composite reports whether a value is a mapping or a list, the only
+// values that can hold keys.
+func composite(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
 }
 
 // closestField is the field a key misspells: one spelt the same but for
@@ -90,7 +105,7 @@ func closestField(key string, fields map[string][]int) string {
 // as field problems, in path order.
 func (o *Object) checkFields(v any, t reflect.Type, path string) {
 	var found []unknownField
-	unknownFields(v, t, path, &found)
+	unknownFields(v, t, parsePath(path), &found)
 	slices.SortFunc(found, func(a, b unknownField) int { return strings.Compare(a.path, b.path) })
 	for _, u := range found {
 		o.addFieldProblem(fieldError{path: u.path, msg: fmt.Sprintf("unknown field %q (did you mean %q?). kubectl refuses a field its API does not know "+
