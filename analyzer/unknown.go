@@ -42,6 +42,9 @@ func unknownFields(v any, t reflect.Type, path []segment, out *[]unknownField) {
 				}
 				continue
 			}
+			if len(*out) >= maxTypeErrors {
+				return
+			}
 			if meant := closestField(k, info.fields); meant != "" {
 				*out = append(*out, unknownField{path: joinSegments(append(path, segment{key: k})), key: k, meant: meant})
 			}
@@ -83,6 +86,9 @@ func closestField(key string, fields map[string][]int) string {
 	for name := range fields {
 		if strings.EqualFold(name, key) {
 			return name
+		}
+		if within := max(1, len(name)/4); len(key) > len(name)+within || len(key) < len(name)-within {
+			continue // farther than that in length alone: no need to count the edits
 		}
 		d := levenshtein.ComputeDistance(key, name)
 		if d > max(1, len(name)/4) {
