@@ -282,7 +282,7 @@ func (l *Loader) open(in *Input, paths []string, context bool) {
 // materialize parses every document of the sources not parsed yet into
 // Objects, for Load.
 func (in *Input) materialize() {
-	pass(in, true, func(*source) bool { return true }, func(*source, *chunk) bool { return true },
+	pass(in, true, true, func(*source) bool { return true }, func(*source, *chunk) bool { return true },
 		func(s *source, c *chunk) chunkResult {
 			s.loader.Progress.documentParsed()
 			return s.parse(c)

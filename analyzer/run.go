@@ -283,7 +283,7 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 		first := true
 		if len(facts) > 0 {
 			kinds := factKinds(facts)
-			pass(in, true, func(*source) bool { return true },
+			pass(in, true, false, func(*source) bool { return true },
 				func(_ *source, c *chunk) bool { return mayHold(c.text, kinds) },
 				(*source).parse,
 				func(_ *source, r chunkResult) {
@@ -295,7 +295,7 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 				})
 			first = false
 		}
-		pass(in, first, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
+		pass(in, first, true, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
 			func(s *source, ch *chunk) checked {
 				s.loader.Progress.documentParsed()
 				r := s.parse(ch)

@@ -15,6 +15,8 @@ type piece struct {
 	doc  *chunk
 	data []byte
 	err  error
+	// end marks the end of a generated stream's documents.
+	end bool
 }
 
 // pass reads the sources of the input that include accepts, in order, each
@@ -23,8 +25,10 @@ type piece struct {
 // in input order. Only a few documents are read ahead of done, so a pass
 // holds a few documents and their results, never the input. On the first
 // pass (first), a file read is counted and scanned for directives, and its
-// read error is the input's problem. done runs on the caller's goroutine.
-func pass[R any](in *Input, first bool, include func(*source) bool, want func(*source, *chunk) bool, work func(*source, *chunk) R, done func(*source, R)) {
+// read error is the input's problem. On the last pass (last), a generated
+// stream's documents are dropped once done has had them all. done runs on
+// the caller's goroutine.
+func pass[R any](in *Input, first, last bool, include func(*source) bool, want func(*source, *chunk) bool, work func(*source, *chunk) R, done func(*source, R)) {
 	next := func(yield func(piece)) {
 		for _, s := range in.sources {
 			if !include(s) || s.failed {
@@ -44,6 +48,9 @@ func pass[R any](in *Input, first bool, include func(*source) bool, want func(*s
 					yield(piece{src: s, doc: &chunks[k]})
 				}
 			}
+			if !s.file {
+				yield(piece{src: s, end: true})
+			}
 		}
 	}
 	ordered(next, func(p piece) (r R) {
@@ -52,11 +59,16 @@ func pass[R any](in *Input, first bool, include func(*source) bool, want func(*s
 		}
 		return r
 	}, func(p piece, r R) {
-		if p.doc != nil {
+		switch {
+		case p.doc != nil:
 			done(p.src, r)
-			return
+		case p.end:
+			if last {
+				p.src.chunks = nil
+			}
+		default:
+			in.fileRead(p, first)
 		}
-		in.fileRead(p, first)
 	})
 }
 
