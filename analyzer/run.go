@@ -262,58 +262,68 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 			}
 		}
 	}
-	ix := NewIndex(facts...)
-	c := &checker{ix: ix, rules: rules, opts: &opts}
+	c := &checker{ix: NewIndex(facts...), rules: rules, opts: &opts}
 	if in.Objects != nil || in.sources == nil {
-		// Load's input: its objects are all there.
-		for _, o := range in.Objects {
-			if ix.wants(o.Group(), o.Kind) {
-				ix.add(o)
-			}
-		}
-		ordered(func(yield func(*Object)) {
-			for _, o := range in.Objects {
-				if !o.Context {
-					yield(o)
-				}
-			}
-		}, c.check, c.keep)
-		in.checkYields()
+		c.checkLoaded(in)
 	} else {
-		first := true
-		if len(facts) > 0 {
-			kinds := factKinds(facts)
-			pass(in, true, false, func(*source) bool { return true },
-				func(_ *source, c *chunk) bool { return mayHold(c.text, kinds) },
-				(*source).parse,
-				func(_ *source, r chunkResult) {
-					for _, o := range r.objects {
-						if ix.wants(o.Group(), o.Kind) {
-							ix.add(o)
-						}
-					}
-				})
-			first = false
+		c.checkStreamed(in, facts)
+	}
+	in.checkYields()
+	return c.report(in, reg)
+}
+
+// checkLoaded checks the objects of an input from Load, which are all
+// there: their facts first, then each object.
+func (c *checker) checkLoaded(in *Input) {
+	for _, o := range in.Objects {
+		if c.ix.wants(o.Group(), o.Kind) {
+			c.ix.add(o)
 		}
-		pass(in, first, true, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
-			func(s *source, ch *chunk) checked {
-				s.loader.Progress.documentParsed()
-				r := s.parse(ch)
-				out := checked{problems: r.problems}
+	}
+	ordered(func(yield func(*Object)) {
+		for _, o := range in.Objects {
+			if !o.Context {
+				yield(o)
+			}
+		}
+	}, c.check, c.keep)
+}
+
+// checkStreamed checks an input from Open in two passes: the first keeps
+// the facts of the documents that may hold their kinds, the second parses
+// and checks every document that is not context.
+func (c *checker) checkStreamed(in *Input, facts []Facts) {
+	first := true
+	if len(facts) > 0 {
+		kinds := factKinds(facts)
+		pass(in, true, false, func(*source) bool { return true },
+			func(_ *source, ch *chunk) bool { return mayHold(ch.text, kinds) },
+			(*source).parse,
+			func(_ *source, r chunkResult) {
 				for _, o := range r.objects {
-					out.objects = append(out.objects, c.check(o))
-				}
-				return out
-			},
-			func(s *source, r checked) {
-				in.countDocument(s, len(r.objects), r.problems)
-				for _, o := range r.objects {
-					c.keep(nil, o)
+					if c.ix.wants(o.Group(), o.Kind) {
+						c.ix.add(o)
+					}
 				}
 			})
-		in.checkYields()
+		first = false
 	}
-	return c.report(in, reg)
+	pass(in, first, true, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
+		func(s *source, ch *chunk) checked {
+			s.loader.Progress.documentParsed()
+			r := s.parse(ch)
+			out := checked{problems: r.problems}
+			for _, o := range r.objects {
+				out.objects = append(out.objects, c.check(o))
+			}
+			return out
+		},
+		func(s *source, r checked) {
+			in.countDocument(s, len(r.objects), r.problems)
+			for _, o := range r.objects {
+				c.keep(nil, o)
+			}
+		})
 }
 
 // factKinds are the kind names the facts are kept of, for mayHold: an
