@@ -16,5 +16,6 @@ func All() []*analyzer.Rule {
 		LegacyTokenSecretConsumed,
 		AutomountedToken,
 		TokenNotReloaded,
+		ProjectedTokenPathInvalid,
 	}
 }
