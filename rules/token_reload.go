@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -41,8 +43,12 @@ var TokenNotReloaded = &analyzer.Rule{
 		"body, or the condition of a `while` or `until` loop), which run again; exec probes and `preStop` hooks, which read a " +
 		"fresh token each time they run; and reads into a variable or an argument in an init container or a " +
 		"`postStart` hook, which end well within the token's lifetime. The containers of a Job's or a CronJob's pod, " +
-		"and their hooks, run to completion too, and count as init containers: there only a copy into a volume that " +
-		"another container mounts, and a subPath mount, are reported.\n\n" +
+		"and their hooks, run to completion too, and count as init containers (there only a copy into a volume that " +
+		"another container mounts, and a subPath mount, are reported) unless something suggests that the container " +
+		"outlives its token: an `activeDeadlineSeconds` longer than the token's lifetime (its `expirationSeconds`, " +
+		"3600 by default; 3607 seconds for the automounted token), or a script that loops with `sleep` or `wait`, " +
+		"loops with `while true`, sleeps longer than the lifetime, or starts a program that runs until it is stopped " +
+		"(`tail -f`, `kubectl proxy`, `kubectl get -w`). The message says why a Job's pod was or was not excused.\n\n" +
 		"Scripts are recognised when run by a shell (`sh -c`, `bash -c`, ...), as `args` of an image entrypoint " +
 		"that is given `-c`, or as a here-document given to a shell (`sh <<'EOF'`), and parsed as bash (which " +
 		"reads POSIX scripts too). A shell function reads where it is called: once when called once at top level, " +
@@ -117,23 +123,30 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 	}
 	automountOn := effectiveAutomount(p, ps).on
 	tokenPaths := map[string][]string{} // projected volume name -> its token files' paths
+	lifetimes := map[string]int64{}     // volume name "/" token path -> its expirationSeconds
 	for _, v := range ps.Spec.Volumes {
 		if v.Projected == nil {
 			continue
 		}
 		for _, src := range v.Projected.Sources {
-			if src.ServiceAccountToken != nil {
-				tokenPaths[v.Name] = append(tokenPaths[v.Name], path.Clean(src.ServiceAccountToken.Path))
+			if t := src.ServiceAccountToken; t != nil {
+				tokenPaths[v.Name] = append(tokenPaths[v.Name], path.Clean(t.Path))
+				lifetimes[v.Name+"/"+path.Clean(t.Path)] = projectedTokenLifetime
+				if t.ExpirationSeconds != nil {
+					lifetimes[v.Name+"/"+path.Clean(t.Path)] = *t.ExpirationSeconds
+				}
 			}
 		}
 	}
 	// A Job's pods run to completion, like init containers: what their
-	// containers read into variables dies with them.
+	// containers read into variables dies with them, unless something
+	// suggests that they outlive the token.
 	job := p.Object.Kind == "Job" || p.Object.Kind == "CronJob"
+	deadline := jobDeadline(p, ps.Spec.ActiveDeadlineSeconds)
 	containers := podContainers(ps)
 	for _, c := range containers {
 		checkSubPaths(p, c, tokenPaths)
-		tokens := tokensOf(c, tokenPaths, automountOn)
+		tokens := tokensOf(c, tokenPaths, lifetimes, automountOn)
 		if len(tokens.files) == 0 {
 			continue
 		}
@@ -143,15 +156,24 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 				env[e.Name] = e.Value
 			}
 		}
-		mode := scriptLongRunning
-		if c.runsToCompletion || job {
-			mode = scriptInit
+		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: scriptLongRunning}
+		oneShot := job
+		if job {
+			why := sc.outlives(deadline)
+			oneShot = why == ""
+			if oneShot {
+				sc.jobNote = fmt.Sprintf("; the %s's pod counts as one-shot, as nothing in it suggests that it outlives the token", p.Object.Kind)
+			} else {
+				sc.jobNote = fmt.Sprintf("; the %s's pod is not excused as one-shot, as %s", p.Object.Kind, why)
+			}
 		}
-		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: mode}
+		if c.runsToCompletion || oneShot {
+			sc.mode = scriptInit
+		}
 		sc.checkExec(c.path+".command", c.Command, c.path+".args", c.Args)
 		if c.Lifecycle != nil && c.Lifecycle.PostStart != nil && c.Lifecycle.PostStart.Exec != nil {
 			sc.mode = scriptHook
-			if job {
+			if oneShot {
 				sc.mode = scriptInit
 			}
 			sc.checkExec(c.path+".lifecycle.postStart.exec.command", c.Lifecycle.PostStart.Exec.Command, "", nil)
@@ -215,7 +237,17 @@ type tokenFile struct {
 	// `projected token "token" in volume "vault-token"`; the message gives
 	// the path after it.
 	name string
+	// lifetime is how long the kubelet tells the pod the token lasts, in
+	// seconds.
+	lifetime int64
 }
+
+// The lifetimes of tokens: a projected token's default expirationSeconds,
+// and the one the API server tells the pod for the automounted token.
+const (
+	projectedTokenLifetime   = 3600
+	automountedTokenLifetime = 3607
+)
 
 // containerTokens are the token files and directories a container sees.
 type containerTokens struct {
@@ -223,11 +255,11 @@ type containerTokens struct {
 	dirs  map[string]tokenFile // directory holding a token -> that token
 }
 
-func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) containerTokens {
+func tokensOf(c podContainer, tokenPaths map[string][]string, lifetimes map[string]int64, automountOn bool) containerTokens {
 	t := containerTokens{files: map[string]tokenFile{}, dirs: map[string]tokenFile{}}
-	add := func(dir, rel, name string) {
+	add := func(dir, rel, name string, lifetime int64) {
 		file := path.Join(dir, rel)
-		tf := tokenFile{path: file, name: name}
+		tf := tokenFile{path: file, name: name, lifetime: lifetime}
 		for _, variant := range runVariants(file) {
 			t.files[variant] = tf
 		}
@@ -253,13 +285,13 @@ func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) 
 			continue // reported as a subPath mount
 		}
 		for _, tp := range tokenPaths[m.Name] {
-			add(mp, tp, fmt.Sprintf("projected token %q in volume %q", tp, m.Name))
+			add(mp, tp, fmt.Sprintf("projected token %q in volume %q", tp, m.Name), lifetimes[m.Name+"/"+tp])
 		}
 	}
 	// The admission controller mounts the token directory unless the
 	// container mounts something there itself.
 	if automountOn && !ownDir {
-		add(serviceAccountDirs[0], "token", "the automounted token")
+		add(serviceAccountDirs[0], "token", "the automounted token", automountedTokenLifetime)
 	}
 	return t
 }
@@ -297,6 +329,9 @@ type scriptCheck struct {
 	tokens     containerTokens
 	env        map[string]string
 	mode       scriptMode
+	// jobNote says, in the messages of a Job's pod, why it was or was not
+	// excused as one-shot.
+	jobNote string
 	// reported holds the findings made, as a function called twice
 	// reads twice on the same line.
 	reported map[string]bool
@@ -309,9 +344,31 @@ type execWord struct {
 
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true}
 
-// checkExec finds the shell scripts of an exec-form command and its args,
+// checkExec checks the shell script of an exec-form command and its args,
 // and an exec-form copy (`["cp", token, dest]`).
 func (sc *scriptCheck) checkExec(cmdPath string, command []string, argsPath string, args []string) {
+	words := sc.execWords(cmdPath, command, argsPath, args)
+	if script, ok := inlineScript(words, len(command) > 0); ok {
+		sc.checkScript(script)
+		return
+	}
+	if len(command) == 0 || shellAt(words) >= 0 {
+		return
+	}
+	if name := path.Base(command[0]); name == "cp" || name == "install" {
+		texts := make([]string, len(words))
+		for i, w := range words {
+			texts[i] = w.text
+		}
+		if f, dest, ok := sc.cpCopies(name, texts); ok {
+			sc.reportCopy(words[0].path, -1, f, dest)
+		}
+	}
+}
+
+// execWords are the words of an exec-form command and its args, with the
+// kubelet's $(VAR) expansion done.
+func (sc *scriptCheck) execWords(cmdPath string, command []string, argsPath string, args []string) []execWord {
 	var words []execWord
 	for i, w := range command {
 		words = append(words, execWord{sc.expandKube(w), fmt.Sprintf("%s[%d]", cmdPath, i)})
@@ -319,50 +376,191 @@ func (sc *scriptCheck) checkExec(cmdPath string, command []string, argsPath stri
 	for i, w := range args {
 		words = append(words, execWord{sc.expandKube(w), fmt.Sprintf("%s[%d]", argsPath, i)})
 	}
-	if len(words) == 0 {
-		return
+	return words
+}
+
+// inlineScript finds the script a shell is given with -c. Without a
+// command, args go to the image's entrypoint: only "-c" says that it is a
+// shell.
+func inlineScript(words []execWord, hasCommand bool) (execWord, bool) {
+	if !hasCommand && len(words) > 1 && isShellCFlag(words[0].text) {
+		return words[1], true
 	}
-	// Without a command, args go to the image's entrypoint: only "-c"
-	// says that it is a shell.
-	if len(command) == 0 && len(words) > 1 && isShellCFlag(words[0].text) {
-		sc.checkScript(words[1])
-		return
+	at := shellAt(words)
+	if at < 0 {
+		return execWord{}, false
 	}
-	shellAt := -1
-	for i, w := range words {
-		if shells[path.Base(w.text)] {
-			shellAt = i
-			break
-		}
-	}
-	if shellAt < 0 {
-		if len(command) > 0 {
-			if name := path.Base(command[0]); name == "cp" || name == "install" {
-				texts := make([]string, len(words))
-				for i, w := range words {
-					texts[i] = w.text
-				}
-				if f, dest, ok := sc.cpCopies(name, texts); ok {
-					sc.reportCopy(words[0].path, -1, f, dest)
-				}
-			}
-		}
-		return
-	}
-	for i := shellAt + 1; i < len(words); i++ {
+	for i := at + 1; i < len(words); i++ {
 		switch t := words[i].text; {
 		case t == "-o" || t == "+o":
 			i++
 		case isShellCFlag(t):
 			if i+1 < len(words) {
-				sc.checkScript(words[i+1])
+				return words[i+1], true
 			}
-			return
+			return execWord{}, false
 		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+"):
 		default:
-			return // a script file, not an inline script
+			return execWord{}, false // a script file, not an inline script
 		}
 	}
+	return execWord{}, false
+}
+
+// shellAt is the index of the first word that runs a shell, or -1.
+func shellAt(words []execWord) int {
+	for i, w := range words {
+		if shells[path.Base(w.text)] {
+			return i
+		}
+	}
+	return -1
+}
+
+// jobDeadline is the shortest activeDeadlineSeconds that bounds a Job's
+// pod (the Job's, or the pod's), or 0.
+func jobDeadline(p *analyzer.Pass, pod *int64) int64 {
+	var deadline int64
+	if pod != nil && *pod > 0 {
+		deadline = *pod
+	}
+	for _, at := range []string{"spec.activeDeadlineSeconds", "spec.jobTemplate.spec.activeDeadlineSeconds"} {
+		v, _ := p.Object.Lookup(at)
+		var n int64
+		switch v := v.(type) {
+		case int:
+			n = int64(v)
+		case int64:
+			n = v
+		case uint64:
+			n = int64(v)
+		case float64:
+			n = int64(v)
+		}
+		if n > 0 && (deadline == 0 || n < deadline) {
+			deadline = n
+		}
+	}
+	return deadline
+}
+
+// outlives says why a container of a Job's pod may outlive its tokens, or
+// "" when nothing suggests that it does.
+func (sc *scriptCheck) outlives(deadline int64) string {
+	var lifetime int64
+	for _, f := range sc.tokens.files {
+		if lifetime == 0 || f.lifetime < lifetime {
+			lifetime = f.lifetime
+		}
+	}
+	if deadline > lifetime {
+		return fmt.Sprintf("its activeDeadlineSeconds (%d) is longer than the token's lifetime (%d seconds)", deadline, lifetime)
+	}
+	c := sc.c
+	words := sc.execWords(c.path+".command", c.Command, c.path+".args", c.Args)
+	if script, ok := inlineScript(words, len(c.Command) > 0); ok {
+		if why := runsLong(script.text, lifetime); why != "" {
+			return "its script " + why
+		}
+	}
+	return ""
+}
+
+// runsLong says what in a script suggests that it runs longer than a
+// token's lifetime: a loop that sleeps or waits, an endless loop, a sleep
+// longer than the lifetime, a program that runs until it is stopped.
+func runsLong(script string, lifetime int64) string {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(3)).Parse(strings.NewReader(script), "")
+	if err != nil {
+		return ""
+	}
+	why := ""
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.WhileClause:
+			if len(n.Cond) == 1 {
+				if c, ok := n.Cond[0].Cmd.(*syntax.CallExpr); ok && len(c.Args) == 1 {
+					if w := c.Args[0].Lit(); (!n.Until && (w == "true" || w == ":")) || (n.Until && w == "false") {
+						why = fmt.Sprintf("loops with %q", map[bool]string{false: "while ", true: "until "}[n.Until]+w)
+						return false
+					}
+				}
+			}
+			if c := waitIn(append(append([]*syntax.Stmt{}, n.Cond...), n.Do...)); c != "" {
+				why = fmt.Sprintf("loops with %q", c)
+			}
+		case *syntax.ForClause:
+			if c := waitIn(n.Do); c != "" {
+				why = fmt.Sprintf("loops with %q", c)
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) == 0 {
+				break
+			}
+			var args []string // its literal words, for the message
+			for _, a := range n.Args {
+				if lit := a.Lit(); lit != "" {
+					args = append(args, lit)
+				}
+			}
+			if len(args) == 0 {
+				break
+			}
+			switch name := path.Base(args[0]); {
+			case name == "sleep" && len(args) == 2 && (args[1] == "infinity" || seconds(args[1]) >= lifetime):
+				why = fmt.Sprintf("runs %q, longer than the token's lifetime (%d seconds)", strings.Join(args, " "), lifetime)
+			case name == "tail" && (slices.Contains(args, "-f") || slices.Contains(args, "-F")),
+				name == "kubectl" && (slices.Contains(args, "proxy") || slices.Contains(args, "port-forward") ||
+					slices.Contains(args, "-w") || slices.Contains(args, "--watch") || slices.Contains(args, "-f") && slices.Contains(args, "logs")):
+				why = fmt.Sprintf("starts %q, which runs until it is stopped", strings.Join(args, " "))
+			}
+		}
+		return why == ""
+	})
+	return why
+}
+
+// waitIn finds a sleep or a wait among statements, and returns it as
+// written.
+func waitIn(stmts []*syntax.Stmt) string {
+	found := ""
+	for _, s := range stmts {
+		syntax.Walk(s, func(n syntax.Node) bool {
+			if c, ok := n.(*syntax.CallExpr); ok && found == "" && len(c.Args) > 0 {
+				if name := path.Base(c.Args[0].Lit()); name == "sleep" || name == "wait" {
+					var b strings.Builder
+					syntax.NewPrinter().Print(&b, c)
+					found = b.String()
+				}
+			}
+			return found == ""
+		})
+	}
+	return found
+}
+
+// seconds parses the duration of sleep: 600, 10m, 1.5h, 1d; -1 when it is
+// not one.
+func seconds(s string) int64 {
+	unit := int64(1)
+	switch {
+	case strings.HasSuffix(s, "s"):
+		s = strings.TrimSuffix(s, "s")
+	case strings.HasSuffix(s, "m"):
+		s, unit = strings.TrimSuffix(s, "m"), 60
+	case strings.HasSuffix(s, "h"):
+		s, unit = strings.TrimSuffix(s, "h"), 3600
+	case strings.HasSuffix(s, "d"):
+		s, unit = strings.TrimSuffix(s, "d"), 86400
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return -1
+	}
+	return int64(f * float64(unit))
 }
 
 // isShellCFlag reports whether a shell option word includes -c ("-c", "-ec").
@@ -989,7 +1187,8 @@ func where(fieldPath string) string {
 }
 
 func (sc *scriptCheck) report(fieldPath string, line int, format string, args ...any) {
-	key := fmt.Sprintf("%s:%d:%s", fieldPath, line, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...) + sc.jobNote
+	key := fmt.Sprintf("%s:%d:%s", fieldPath, line, msg)
 	if sc.reported[key] {
 		return
 	}
@@ -998,10 +1197,10 @@ func (sc *scriptCheck) report(fieldPath string, line int, format string, args ..
 	}
 	sc.reported[key] = true
 	if line < 0 {
-		sc.p.Report(fieldPath, format, args...)
+		sc.p.Report(fieldPath, "%s", msg)
 		return
 	}
-	sc.p.ReportLine(fieldPath, line, format, args...)
+	sc.p.ReportLine(fieldPath, line, "%s", msg)
 }
 
 func (sc *scriptCheck) reportCopy(fieldPath string, line int, f tokenFile, dest string) {

@@ -53,3 +53,29 @@ func TestCopyOperands(t *testing.T) {
 		}
 	}
 }
+
+func TestRunsLong(t *testing.T) {
+	for _, tt := range []struct {
+		script string
+		want   string // a part of the reason, or "" when nothing suggests it
+	}{
+		{"T=$(cat /t)\n/migrate up", ""},
+		{"for i in 1 2 3; do /migrate up && break; done", ""},
+		{"for ns in $(kubectl get ns -o name); do audit $ns; sleep 600; done", `loops with "sleep 600"`},
+		{"while true; do sync; done", `loops with "while true"`},
+		{"until false; do sync; done", `loops with "until false"`},
+		{"while read -r l; do echo $l; done < /f", ""},
+		{"while [ ! -f /done ]; do sleep 5; done", `loops with "sleep 5"`},
+		{"/app &\nsleep 2h", `runs "sleep 2h"`},
+		{"sleep 30", ""},
+		{"sleep infinity", `runs "sleep infinity"`},
+		{"kubectl logs -f job/x", `starts "kubectl logs -f job/x"`},
+		{"tail -F /var/log/app.log", `starts "tail -F`},
+		{"echo 'unterminated", ""},
+	} {
+		got := runsLong(tt.script, 3600)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("runsLong(%q) = %q, want %q", tt.script, got, tt.want)
+		}
+	}
+}
