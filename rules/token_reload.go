@@ -722,11 +722,14 @@ func (sh *shellRun) call(s *syntax.Stmt, c *syntax.CallExpr, in *tokenFile) *tok
 		defer delete(sh.calling, name)
 		return sh.stmt(body, in)
 	}
-	if shells[name] && !hasCFlag(sh, args[1:]) {
+	if shells[name] && !sh.hasCFlag(args[1:]) {
 		// A shell given its script in a here-document.
 		for _, r := range s.Redirs {
-			if (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) && r.Hdoc != nil {
-				sh.script(sh.src[r.Hdoc.Pos().Offset():r.Hdoc.End().Offset()], sh.line(r.Hdoc.Pos()))
+			if r.Op != syntax.Hdoc && r.Op != syntax.DashHdoc || r.Hdoc == nil {
+				continue
+			}
+			if from, to := int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset()); from < to && to <= len(sh.src) {
+				sh.script(sh.src[from:to], sh.line(r.Hdoc.Pos()))
 			}
 		}
 		return nil
@@ -781,7 +784,7 @@ func (sh *shellRun) call(s *syntax.Stmt, c *syntax.CallExpr, in *tokenFile) *tok
 	}
 
 	sh.assign(c.Assigns)
-	if !once || sh.sc.mode != scriptLongRunning || out != nil || name == "" {
+	if !once || sh.sc.mode != scriptLongRunning || out != nil || name == "" || inspectors[name] {
 		return out
 	}
 	for _, arg := range args {
@@ -791,7 +794,7 @@ func (sh *shellRun) call(s *syntax.Stmt, c *syntax.CallExpr, in *tokenFile) *tok
 		}
 	}
 	// A program given the token on standard input reads it once.
-	if in != nil && !inspectors[name] {
+	if in != nil {
 		sh.sc.reportStdin(sh.field, line, *in, sh.str(args[0]))
 	}
 	return out
@@ -807,15 +810,15 @@ var readers = map[string]bool{
 	"sed": true, "awk": true, "cut": true, "xxd": true, "od": true, "strings": true,
 }
 
-// inspectors look at their standard input and are done with it: a token
-// piped into them is not kept.
+// inspectors look at their standard input or arguments and are done with
+// them: a token given to them is not kept.
 var inspectors = map[string]bool{
 	"wc": true, "grep": true, "egrep": true, "fgrep": true, "test": true, "[": true, "true": true,
 	"sha256sum": true, "sha1sum": true, "md5sum": true, "cksum": true, "cmp": true, "diff": true,
 }
 
 // hasCFlag reports whether a shell is given -c (its script is an argument).
-func hasCFlag(sh *shellRun, args []*syntax.Word) bool {
+func (sh *shellRun) hasCFlag(args []*syntax.Word) bool {
 	for _, a := range args {
 		if isShellCFlag(sh.str(a)) {
 			return true
