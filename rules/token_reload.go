@@ -470,8 +470,8 @@ func (sc *scriptCheck) outlives(deadline int64) string {
 // token's lifetime: a loop that sleeps or waits, an endless loop, a sleep
 // longer than the lifetime, a program that runs until it is stopped.
 func runsLong(script string, lifetime int64) string {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(3)).Parse(strings.NewReader(script), "")
-	if err != nil {
+	f, ok := parseScript(script)
+	if !ok {
 		return ""
 	}
 	why := ""
@@ -587,9 +587,7 @@ func (sc *scriptCheck) expandKube(s string) string {
 	})
 }
 
-// checkScript checks one shell script. The script is parsed with the parser
-// behind shfmt; a script it cannot parse is not checked (a shell would
-// refuse it too, or it is beyond what we can follow).
+// checkScript checks one shell script.
 func (sc *scriptCheck) checkScript(w execWord) {
 	vars := map[string]string{}
 	for k, v := range sc.env {
@@ -598,6 +596,15 @@ func (sc *scriptCheck) checkScript(w execWord) {
 	sh := &shellRun{sc: sc, field: w.path, src: w.text, vars: vars,
 		tokenVars: map[string]tokenFile{}, funcs: map[string]*syntax.Stmt{}, calling: map[string]bool{}}
 	sh.script(w.text, 0)
+}
+
+// parseScript parses a script as bash, which reads POSIX scripts too. The
+// parser supplies a few missing closing tokens (a parenthesis, a quote), as
+// a script cut short is still run up to where it breaks; a script it still
+// rejects is not checked.
+func parseScript(text string) (*syntax.File, bool) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(3)).Parse(strings.NewReader(text), "")
+	return f, err == nil
 }
 
 // shellRun follows one script as a shell would run it, statement by
@@ -622,8 +629,8 @@ type shellRun struct {
 
 // script runs the text of a script, whose line 1 is the script's line base.
 func (sh *shellRun) script(text string, lineBase int) {
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(3)).Parse(strings.NewReader(text), "")
-	if err != nil {
+	f, ok := parseScript(text)
+	if !ok {
 		return
 	}
 	outer, outerBase := sh.src, sh.lineBase
