@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -23,8 +27,10 @@ var TokenNotReloaded = &analyzer.Rule{
 		"over the token directory `/var/run/secrets/kubernetes.io/serviceaccount` or its `token` file: subPath " +
 		"mounts never receive updates;\n" +
 		"- a shell script in `command` or `args` that reads the token once into a variable (`TOKEN=$(cat …/token)`, " +
-		"`$(< …/token)`, backticks, `read TOKEN < …/token`), passes its content as an argument, or copies it " +
-		"(`cp` and `install`, `-t DIR` included, `cat … > file`, `… | tee file`, `tee file < …`);\n" +
+		"`$(< …/token)`, backticks, `read TOKEN < …/token`), passes its content as an argument, gives it once to " +
+		"a program's standard input (`cat …/token | cli --token-stdin`, `cli < …/token`, a here-string or " +
+		"here-document holding it), or copies it (`cp` and `install`, `-t DIR` included, `cat … > file`, " +
+		"`… | tee file`, `tee file < …`, a here-document that writes it into a file);\n" +
 		"- a `postStart` hook that copies it: the copy never changes;\n" +
 		"- an init container, or a container of a Job's or CronJob's pod, that copies it into a volume (such as an " +
 		"`emptyDir`) that other containers mount.\n\n" +
@@ -34,14 +40,21 @@ var TokenNotReloaded = &analyzer.Rule{
 		"variables set to a token path are followed.\n\n" +
 		"Not reported: passing the token's path to a program (`--token-file=/var/run/...`), which then reads it " +
 		"itself; reading other files of the directory (`ca.crt`, `namespace`); reads inside a loop (its `do … done` " +
-		"body, or the condition of a `while` or `until` loop), which run again; reads inside a shell function's " +
-		"body, which may be called again (from a loop, for instance); exec probes and `preStop` hooks, which read a " +
+		"body, or the condition of a `while` or `until` loop), which run again; exec probes and `preStop` hooks, which read a " +
 		"fresh token each time they run; and reads into a variable or an argument in an init container or a " +
 		"`postStart` hook, which end well within the token's lifetime. The containers of a Job's or a CronJob's pod, " +
-		"and their hooks, run to completion too, and count as init containers: there only a copy into a volume that " +
-		"another container mounts, and a subPath mount, are reported. Scripts are recognised when run by a shell " +
-		"(`sh -c`, `bash -c`, ...), or as `args` of an image entrypoint that is given `-c`. A finding in a literal " +
-		"block scalar (`|`) points at the script's line.",
+		"and their hooks, run to completion too, and count as init containers (there only a copy into a volume that " +
+		"another container mounts, and a subPath mount, are reported) unless something suggests that the container " +
+		"outlives its token: an `activeDeadlineSeconds` longer than the token's lifetime (its `expirationSeconds`, " +
+		"3600 by default; 3607 seconds for the automounted token), or a script that loops with `sleep` or `wait`, " +
+		"loops with `while true`, sleeps longer than the lifetime, or starts a program that runs until it is stopped " +
+		"(`tail -f`, `kubectl proxy`, `kubectl get -w`). The message says why a Job's pod was or was not excused.\n\n" +
+		"Scripts are recognised when run by a shell (`sh -c`, `bash -c`, ...), as `args` of an image entrypoint " +
+		"that is given `-c`, or as a here-document given to a shell (`sh <<'EOF'`), and parsed as bash (which " +
+		"reads POSIX scripts too). A shell function reads where it is called: once when called once at top level, " +
+		"afresh when called from a loop, not at all when never called. A script missing a closing token (a " +
+		"parenthesis, a quote) is read as if it were there; one the parser rejects is not checked. A finding in a " +
+		"literal block scalar (`|`) points at the script's line.",
 	Remediation: "Mount the token's volume without subPath and have the program re-read the token file, as the official client libraries do.",
 	Example: `apiVersion: v1
 kind: Pod
@@ -110,23 +123,30 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 	}
 	automountOn := effectiveAutomount(p, ps).on
 	tokenPaths := map[string][]string{} // projected volume name -> its token files' paths
+	lifetimes := map[string]int64{}     // volume name "/" token path -> its expirationSeconds
 	for _, v := range ps.Spec.Volumes {
 		if v.Projected == nil {
 			continue
 		}
 		for _, src := range v.Projected.Sources {
-			if src.ServiceAccountToken != nil {
-				tokenPaths[v.Name] = append(tokenPaths[v.Name], path.Clean(src.ServiceAccountToken.Path))
+			if t := src.ServiceAccountToken; t != nil {
+				tokenPaths[v.Name] = append(tokenPaths[v.Name], path.Clean(t.Path))
+				lifetimes[v.Name+"/"+path.Clean(t.Path)] = projectedTokenLifetime
+				if t.ExpirationSeconds != nil {
+					lifetimes[v.Name+"/"+path.Clean(t.Path)] = *t.ExpirationSeconds
+				}
 			}
 		}
 	}
 	// A Job's pods run to completion, like init containers: what their
-	// containers read into variables dies with them.
+	// containers read into variables dies with them, unless something
+	// suggests that they outlive the token.
 	job := p.Object.Kind == "Job" || p.Object.Kind == "CronJob"
+	deadline := jobDeadline(p, ps.Spec.ActiveDeadlineSeconds)
 	containers := podContainers(ps)
 	for _, c := range containers {
 		checkSubPaths(p, c, tokenPaths)
-		tokens := tokensOf(c, tokenPaths, automountOn)
+		tokens := tokensOf(c, tokenPaths, lifetimes, automountOn)
 		if len(tokens.files) == 0 {
 			continue
 		}
@@ -136,15 +156,24 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 				env[e.Name] = e.Value
 			}
 		}
-		mode := scriptLongRunning
-		if c.runsToCompletion || job {
-			mode = scriptInit
+		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: scriptLongRunning}
+		oneShot := job
+		if job {
+			why := sc.outlives(deadline)
+			oneShot = why == ""
+			if oneShot {
+				sc.jobNote = fmt.Sprintf("; the %s's pod counts as one-shot, as nothing in it suggests that it outlives the token", p.Object.Kind)
+			} else {
+				sc.jobNote = fmt.Sprintf("; the %s's pod is not excused as one-shot, as %s", p.Object.Kind, why)
+			}
 		}
-		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: mode}
+		if c.runsToCompletion || oneShot {
+			sc.mode = scriptInit
+		}
 		sc.checkExec(c.path+".command", c.Command, c.path+".args", c.Args)
 		if c.Lifecycle != nil && c.Lifecycle.PostStart != nil && c.Lifecycle.PostStart.Exec != nil {
 			sc.mode = scriptHook
-			if job {
+			if oneShot {
 				sc.mode = scriptInit
 			}
 			sc.checkExec(c.path+".lifecycle.postStart.exec.command", c.Lifecycle.PostStart.Exec.Command, "", nil)
@@ -208,7 +237,17 @@ type tokenFile struct {
 	// `projected token "token" in volume "vault-token"`; the message gives
 	// the path after it.
 	name string
+	// lifetime is how long the kubelet tells the pod the token lasts, in
+	// seconds.
+	lifetime int64
 }
+
+// The lifetimes of tokens: a projected token's default expirationSeconds,
+// and the one the API server tells the pod for the automounted token.
+const (
+	projectedTokenLifetime   = 3600
+	automountedTokenLifetime = 3607
+)
 
 // containerTokens are the token files and directories a container sees.
 type containerTokens struct {
@@ -216,11 +255,11 @@ type containerTokens struct {
 	dirs  map[string]tokenFile // directory holding a token -> that token
 }
 
-func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) containerTokens {
+func tokensOf(c podContainer, tokenPaths map[string][]string, lifetimes map[string]int64, automountOn bool) containerTokens {
 	t := containerTokens{files: map[string]tokenFile{}, dirs: map[string]tokenFile{}}
-	add := func(dir, rel, name string) {
+	add := func(dir, rel, name string, lifetime int64) {
 		file := path.Join(dir, rel)
-		tf := tokenFile{path: file, name: name}
+		tf := tokenFile{path: file, name: name, lifetime: lifetime}
 		for _, variant := range runVariants(file) {
 			t.files[variant] = tf
 		}
@@ -246,13 +285,13 @@ func tokensOf(c podContainer, tokenPaths map[string][]string, automountOn bool) 
 			continue // reported as a subPath mount
 		}
 		for _, tp := range tokenPaths[m.Name] {
-			add(mp, tp, fmt.Sprintf("projected token %q in volume %q", tp, m.Name))
+			add(mp, tp, fmt.Sprintf("projected token %q in volume %q", tp, m.Name), lifetimes[m.Name+"/"+tp])
 		}
 	}
 	// The admission controller mounts the token directory unless the
 	// container mounts something there itself.
 	if automountOn && !ownDir {
-		add(serviceAccountDirs[0], "token", "the automounted token")
+		add(serviceAccountDirs[0], "token", "the automounted token", automountedTokenLifetime)
 	}
 	return t
 }
@@ -290,9 +329,12 @@ type scriptCheck struct {
 	tokens     containerTokens
 	env        map[string]string
 	mode       scriptMode
-	// tokenVars are the shell variables of the script being checked that
-	// hold a token's content.
-	tokenVars map[string]tokenFile
+	// jobNote says, in the messages of a Job's pod, why it was or was not
+	// excused as one-shot.
+	jobNote string
+	// reported holds the findings made, as a function called twice
+	// reads twice on the same line.
+	reported map[string]bool
 }
 
 // execWord is one word of an exec-form command, with its field path.
@@ -302,9 +344,31 @@ type execWord struct {
 
 var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true, "zsh": true, "ksh": true, "mksh": true}
 
-// checkExec finds the shell scripts of an exec-form command and its args,
+// checkExec checks the shell script of an exec-form command and its args,
 // and an exec-form copy (`["cp", token, dest]`).
 func (sc *scriptCheck) checkExec(cmdPath string, command []string, argsPath string, args []string) {
+	words := sc.execWords(cmdPath, command, argsPath, args)
+	if script, ok := inlineScript(words, len(command) > 0); ok {
+		sc.checkScript(script)
+		return
+	}
+	if len(command) == 0 || shellAt(words) >= 0 {
+		return
+	}
+	if name := path.Base(command[0]); name == "cp" || name == "install" {
+		texts := make([]string, len(words))
+		for i, w := range words {
+			texts[i] = w.text
+		}
+		if f, dest, ok := sc.cpCopies(name, texts); ok {
+			sc.reportCopy(words[0].path, -1, f, dest)
+		}
+	}
+}
+
+// execWords are the words of an exec-form command and its args, with the
+// kubelet's $(VAR) expansion done.
+func (sc *scriptCheck) execWords(cmdPath string, command []string, argsPath string, args []string) []execWord {
 	var words []execWord
 	for i, w := range command {
 		words = append(words, execWord{sc.expandKube(w), fmt.Sprintf("%s[%d]", cmdPath, i)})
@@ -312,50 +376,191 @@ func (sc *scriptCheck) checkExec(cmdPath string, command []string, argsPath stri
 	for i, w := range args {
 		words = append(words, execWord{sc.expandKube(w), fmt.Sprintf("%s[%d]", argsPath, i)})
 	}
-	if len(words) == 0 {
-		return
+	return words
+}
+
+// inlineScript finds the script a shell is given with -c. Without a
+// command, args go to the image's entrypoint: only "-c" says that it is a
+// shell.
+func inlineScript(words []execWord, hasCommand bool) (execWord, bool) {
+	if !hasCommand && len(words) > 1 && isShellCFlag(words[0].text) {
+		return words[1], true
 	}
-	// Without a command, args go to the image's entrypoint: only "-c"
-	// says that it is a shell.
-	if len(command) == 0 && len(words) > 1 && isShellCFlag(words[0].text) {
-		sc.checkScript(words[1])
-		return
+	at := shellAt(words)
+	if at < 0 {
+		return execWord{}, false
 	}
-	shellAt := -1
-	for i, w := range words {
-		if shells[path.Base(w.text)] {
-			shellAt = i
-			break
-		}
-	}
-	if shellAt < 0 {
-		if len(command) > 0 {
-			if name := path.Base(command[0]); name == "cp" || name == "install" {
-				texts := make([]shWord, len(words))
-				for i, w := range words {
-					texts[i] = shWord{text: w.text}
-				}
-				if f, dest, ok := sc.cpCopies(name, texts, sc.env); ok {
-					sc.reportCopy(words[0].path, -1, f, dest)
-				}
-			}
-		}
-		return
-	}
-	for i := shellAt + 1; i < len(words); i++ {
+	for i := at + 1; i < len(words); i++ {
 		switch t := words[i].text; {
 		case t == "-o" || t == "+o":
 			i++
 		case isShellCFlag(t):
 			if i+1 < len(words) {
-				sc.checkScript(words[i+1])
+				return words[i+1], true
 			}
-			return
+			return execWord{}, false
 		case strings.HasPrefix(t, "-") || strings.HasPrefix(t, "+"):
 		default:
-			return // a script file, not an inline script
+			return execWord{}, false // a script file, not an inline script
 		}
 	}
+	return execWord{}, false
+}
+
+// shellAt is the index of the first word that runs a shell, or -1.
+func shellAt(words []execWord) int {
+	for i, w := range words {
+		if shells[path.Base(w.text)] {
+			return i
+		}
+	}
+	return -1
+}
+
+// jobDeadline is the shortest activeDeadlineSeconds that bounds a Job's
+// pod (the Job's, or the pod's), or 0.
+func jobDeadline(p *analyzer.Pass, pod *int64) int64 {
+	var deadline int64
+	if pod != nil && *pod > 0 {
+		deadline = *pod
+	}
+	for _, at := range []string{"spec.activeDeadlineSeconds", "spec.jobTemplate.spec.activeDeadlineSeconds"} {
+		v, _ := p.Object.Lookup(at)
+		var n int64
+		switch v := v.(type) {
+		case int:
+			n = int64(v)
+		case int64:
+			n = v
+		case uint64:
+			n = int64(v)
+		case float64:
+			n = int64(v)
+		}
+		if n > 0 && (deadline == 0 || n < deadline) {
+			deadline = n
+		}
+	}
+	return deadline
+}
+
+// outlives says why a container of a Job's pod may outlive its tokens, or
+// "" when nothing suggests that it does.
+func (sc *scriptCheck) outlives(deadline int64) string {
+	var lifetime int64
+	for _, f := range sc.tokens.files {
+		if lifetime == 0 || f.lifetime < lifetime {
+			lifetime = f.lifetime
+		}
+	}
+	if deadline > lifetime {
+		return fmt.Sprintf("its activeDeadlineSeconds (%d) is longer than the token's lifetime (%d seconds)", deadline, lifetime)
+	}
+	c := sc.c
+	words := sc.execWords(c.path+".command", c.Command, c.path+".args", c.Args)
+	if script, ok := inlineScript(words, len(c.Command) > 0); ok {
+		if why := runsLong(script.text, lifetime); why != "" {
+			return "its script " + why
+		}
+	}
+	return ""
+}
+
+// runsLong says what in a script suggests that it runs longer than a
+// token's lifetime: a loop that sleeps or waits, an endless loop, a sleep
+// longer than the lifetime, a program that runs until it is stopped.
+func runsLong(script string, lifetime int64) string {
+	f, ok := parseScript(script)
+	if !ok {
+		return ""
+	}
+	why := ""
+	syntax.Walk(f, func(n syntax.Node) bool {
+		if why != "" {
+			return false
+		}
+		switch n := n.(type) {
+		case *syntax.WhileClause:
+			if len(n.Cond) == 1 {
+				if c, ok := n.Cond[0].Cmd.(*syntax.CallExpr); ok && len(c.Args) == 1 {
+					if w := c.Args[0].Lit(); (!n.Until && (w == "true" || w == ":")) || (n.Until && w == "false") {
+						why = fmt.Sprintf("loops with %q", map[bool]string{false: "while ", true: "until "}[n.Until]+w)
+						return false
+					}
+				}
+			}
+			if c := waitIn(append(append([]*syntax.Stmt{}, n.Cond...), n.Do...)); c != "" {
+				why = fmt.Sprintf("loops with %q", c)
+			}
+		case *syntax.ForClause:
+			if c := waitIn(n.Do); c != "" {
+				why = fmt.Sprintf("loops with %q", c)
+			}
+		case *syntax.CallExpr:
+			if len(n.Args) == 0 {
+				break
+			}
+			var args []string // its literal words, for the message
+			for _, a := range n.Args {
+				if lit := a.Lit(); lit != "" {
+					args = append(args, lit)
+				}
+			}
+			if len(args) == 0 {
+				break
+			}
+			switch name := path.Base(args[0]); {
+			case name == "sleep" && len(args) == 2 && (args[1] == "infinity" || seconds(args[1]) >= lifetime):
+				why = fmt.Sprintf("runs %q, longer than the token's lifetime (%d seconds)", strings.Join(args, " "), lifetime)
+			case name == "tail" && (slices.Contains(args, "-f") || slices.Contains(args, "-F")),
+				name == "kubectl" && (slices.Contains(args, "proxy") || slices.Contains(args, "port-forward") ||
+					slices.Contains(args, "-w") || slices.Contains(args, "--watch") || slices.Contains(args, "-f") && slices.Contains(args, "logs")):
+				why = fmt.Sprintf("starts %q, which runs until it is stopped", strings.Join(args, " "))
+			}
+		}
+		return why == ""
+	})
+	return why
+}
+
+// waitIn finds a sleep or a wait among statements, and returns it as
+// written.
+func waitIn(stmts []*syntax.Stmt) string {
+	found := ""
+	for _, s := range stmts {
+		syntax.Walk(s, func(n syntax.Node) bool {
+			if c, ok := n.(*syntax.CallExpr); ok && found == "" && len(c.Args) > 0 {
+				if name := path.Base(c.Args[0].Lit()); name == "sleep" || name == "wait" {
+					var b strings.Builder
+					syntax.NewPrinter().Print(&b, c)
+					found = b.String()
+				}
+			}
+			return found == ""
+		})
+	}
+	return found
+}
+
+// seconds parses the duration of sleep: 600, 10m, 1.5h, 1d; -1 when it is
+// not one.
+func seconds(s string) int64 {
+	unit := int64(1)
+	switch {
+	case strings.HasSuffix(s, "s"):
+		s = strings.TrimSuffix(s, "s")
+	case strings.HasSuffix(s, "m"):
+		s, unit = strings.TrimSuffix(s, "m"), 60
+	case strings.HasSuffix(s, "h"):
+		s, unit = strings.TrimSuffix(s, "h"), 3600
+	case strings.HasSuffix(s, "d"):
+		s, unit = strings.TrimSuffix(s, "d"), 86400
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return -1
+	}
+	return int64(f * float64(unit))
 }
 
 // isShellCFlag reports whether a shell option word includes -c ("-c", "-ec").
@@ -382,89 +587,196 @@ func (sc *scriptCheck) expandKube(s string) string {
 	})
 }
 
-// checkScript checks one shell script, command by command, following the
-// variables it sets and the token through pipelines.
+// checkScript checks one shell script.
 func (sc *scriptCheck) checkScript(w execWord) {
 	vars := map[string]string{}
 	for k, v := range sc.env {
 		vars[k] = v
 	}
-	sc.tokenVars = map[string]tokenFile{}
-	var carried *tokenFile // the token, when the previous command printed it into a pipe
-	for _, cmd := range parseShell(w.text, 0) {
-		var in *tokenFile
-		if cmd.piped {
-			in = carried
-		}
-		carried = sc.checkCommand(w, cmd, in, vars)
-	}
+	sh := &shellRun{sc: sc, field: w.path, src: w.text, vars: vars,
+		tokenVars: map[string]tokenFile{}, funcs: map[string]*syntax.Stmt{}, calling: map[string]bool{}}
+	sh.script(w.text, 0)
 }
 
-// checkCommand checks one simple command, whose standard input is the token
-// when in is not nil, and returns the token when it prints it to standard
-// output.
-func (sc *scriptCheck) checkCommand(w execWord, cmd shCmd, in *tokenFile, vars map[string]string) *tokenFile {
-	lineOf := func(pos int) int { return strings.Count(w.text[:min(pos, len(w.text))], "\n") }
-	// A loop runs its commands again, and a function may be called again:
-	// what they read is read afresh.
-	inLoop := cmd.loop > 0 || cmd.fn > 0
-	words, assigns := cmd.words, []shWord(nil)
-	for len(words) > 0 && isAssignment(words[0].text) {
-		assigns, words = append(assigns, words[0]), words[1:]
+// parseScript parses a script as bash, which reads POSIX scripts too. The
+// parser supplies a few missing closing tokens (a parenthesis, a quote), as
+// a script cut short is still run up to where it breaks; a script it still
+// rejects is not checked.
+func parseScript(text string) (*syntax.File, bool) {
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash), syntax.RecoverErrors(3)).Parse(strings.NewReader(text), "")
+	return f, err == nil
+}
+
+// shellRun follows one script as a shell would run it, statement by
+// statement: the variables it sets, the functions it declares and calls,
+// and the token as it flows through pipes, files and variables.
+type shellRun struct {
+	sc    *scriptCheck
+	field string // the field path of the script
+	src   string
+	// lineBase is the script line of line 1 of the text being run, for a
+	// script in a here-document.
+	lineBase int
+	vars     map[string]string // variables whose value is known
+	// tokenVars are the variables that hold a token's content.
+	tokenVars map[string]tokenFile
+	funcs     map[string]*syntax.Stmt // declared functions' bodies
+	calling   map[string]bool         // functions being run, against recursion
+	// loop is set inside a loop's body or a while or until loop's
+	// condition, which run again and so read a fresh token on each turn.
+	loop bool
+}
+
+// script runs the text of a script, whose line 1 is the script's line base.
+func (sh *shellRun) script(text string, lineBase int) {
+	f, ok := parseScript(text)
+	if !ok {
+		return
 	}
-	for len(words) > 0 && (words[0].text == "exec" || words[0].text == "nohup" || words[0].text == "command") {
-		words = words[1:]
+	outer, outerBase := sh.src, sh.lineBase
+	sh.src, sh.lineBase = text, lineBase
+	sh.stmts(f.Stmts)
+	sh.src, sh.lineBase = outer, outerBase
+}
+
+// stmts runs a list of statements and returns the token when one of them
+// prints it.
+func (sh *shellRun) stmts(list []*syntax.Stmt) *tokenFile {
+	var out *tokenFile
+	for _, s := range list {
+		if o := sh.stmt(s, nil); o != nil {
+			out = o
+		}
+	}
+	return out
+}
+
+// stmt runs one statement, whose standard input is the token when in is
+// not nil, and returns the token when it prints it.
+func (sh *shellRun) stmt(s *syntax.Stmt, in *tokenFile) *tokenFile {
+	switch c := s.Cmd.(type) {
+	case nil: // "$(< token)"
+		if f, ok := sh.inputRedirect(s.Redirs); ok {
+			return &f
+		}
+	case *syntax.CallExpr:
+		return sh.call(s, c, in)
+	case *syntax.DeclClause:
+		sh.assign(c.Args)
+	case *syntax.BinaryCmd:
+		if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+			return sh.stmt(c.Y, sh.stmt(c.X, in))
+		}
+		sh.stmt(c.X, in)
+		return sh.stmt(c.Y, nil)
+	case *syntax.Block:
+		return sh.stmts(c.Stmts)
+	case *syntax.Subshell:
+		return sh.stmts(c.Stmts)
+	case *syntax.IfClause:
+		for ic := c; ic != nil; ic = ic.Else {
+			sh.stmts(ic.Cond)
+			sh.stmts(ic.Then)
+		}
+	case *syntax.WhileClause:
+		defer sh.inLoop()()
+		sh.stmts(c.Cond)
+		sh.stmts(c.Do)
+	case *syntax.ForClause:
+		defer sh.inLoop()()
+		sh.stmts(c.Do)
+	case *syntax.CaseClause:
+		for _, item := range c.Items {
+			sh.stmts(item.Stmts)
+		}
+	case *syntax.FuncDecl:
+		// A function runs where it is called: once, in a loop, or never.
+		if c.Name != nil {
+			sh.funcs[c.Name.Value] = c.Body
+		}
+	case *syntax.TimeClause:
+		if c.Stmt != nil {
+			return sh.stmt(c.Stmt, in)
+		}
+	}
+	return nil
+}
+
+// inLoop marks what runs next as inside a loop, and returns the function
+// that restores the mark.
+func (sh *shellRun) inLoop() func() {
+	was := sh.loop
+	sh.loop = true
+	return func() { sh.loop = was }
+}
+
+// call runs a simple command.
+func (sh *shellRun) call(s *syntax.Stmt, c *syntax.CallExpr, in *tokenFile) *tokenFile {
+	args := c.Args
+	for len(args) > 0 && wrappers[path.Base(sh.str(args[0]))] > 0 {
+		args = args[min(wrappers[path.Base(sh.str(args[0]))], len(args)):]
 	}
 	name := ""
-	if len(words) > 0 {
-		name = path.Base(words[0].text)
-		switch name {
-		case "export", "local", "declare", "readonly", "typeset":
-			for _, a := range words[1:] {
-				if isAssignment(a.text) {
-					assigns = append(assigns, a)
-				}
+	if len(args) > 0 {
+		name = path.Base(sh.str(args[0]))
+	}
+	line := sh.line(s.Pos())
+	once := !sh.loop
+
+	if body, ok := sh.funcs[name]; ok && !sh.calling[name] {
+		sh.assign(c.Assigns)
+		sh.calling[name] = true
+		defer delete(sh.calling, name)
+		return sh.stmt(body, in)
+	}
+	if shells[name] && !sh.hasCFlag(args[1:]) {
+		// A shell given its script in a here-document.
+		for _, r := range s.Redirs {
+			if r.Op != syntax.Hdoc && r.Op != syntax.DashHdoc || r.Hdoc == nil {
+				continue
 			}
-			words, name = nil, ""
+			if from, to := int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset()); from < to && to <= len(sh.src) {
+				sh.script(sh.src[from:to], sh.line(r.Hdoc.Pos()))
+			}
 		}
+		return nil
 	}
 
-	// What the command prints: a token it reads, or the one piped in
-	// through a filter.
-	if name == "tee" {
-		// tee < token copies it like a pipe into tee.
-		for _, r := range cmd.redirs {
-			if r.op == "<" {
-				if f, ok := sc.tokenFile(r.target.text, vars); ok {
-					in = &f
-				}
-			}
-		}
+	// The token on standard input: from a file, a here-document or a pipe.
+	if f, ok := sh.inputRedirect(s.Redirs); ok {
+		in = &f
 	}
+	if name == "read" {
+		if ops := sh.operands(args[1:]); in != nil && len(ops) > 0 {
+			if once && sh.sc.mode == scriptLongRunning {
+				sh.sc.reportVar(sh.field, line, *in, ops[len(ops)-1])
+			}
+			sh.tokenVars[ops[len(ops)-1]] = *in
+		}
+		return nil
+	}
+
+	// What the command prints: a token it reads, or the one it is given
+	// through a filter.
 	var out *tokenFile
-	if f, ok := sc.emits(cmd, vars); ok {
+	if f, ok := sh.emits(name, args, s.Redirs); ok {
 		out = &f
-	} else if in != nil && name != "" && (readers[name] || name == "tee") {
+	} else if in != nil && (readers[name] || name == "tee") {
 		out = in
 	}
-	file := ""
-	for _, r := range cmd.redirs {
-		if r.op == ">" || r.op == ">>" || r.op == ">|" {
-			file = expandVars(r.target.text, vars)
-		}
-	}
+	file := sh.outputFile(s.Redirs)
 
 	// A copy: cp or install of the token (or of a directory holding it),
-	// the token printed into a file, or piped into tee.
-	if f, dest, ok := sc.cpCopies(name, words, vars); ok {
-		if !inLoop {
-			sc.reportCopy(w.path, lineOf(cmd.pos), f, dest)
+	// the token printed into a file, or through tee.
+	if f, dest, ok := sh.sc.cpCopies(name, sh.strs(args)); ok {
+		if once {
+			sh.sc.reportCopy(sh.field, line, f, dest)
 		}
 		return nil
 	}
 	if name == "tee" && in != nil {
-		if ops := operands(words[1:]); len(ops) > 0 && !isDevice(expandVars(ops[0].text, vars)) && !inLoop {
-			sc.reportCopy(w.path, lineOf(cmd.pos), *in, expandVars(ops[0].text, vars))
+		if ops := sh.operands(args[1:]); len(ops) > 0 && !isDevice(ops[0]) && once {
+			sh.sc.reportCopy(sh.field, line, *in, ops[0])
 		}
 		if file != "" {
 			return nil
@@ -472,56 +784,215 @@ func (sc *scriptCheck) checkCommand(w execWord, cmd shCmd, in *tokenFile, vars m
 		return out
 	}
 	if out != nil && file != "" && !isDevice(file) {
-		if !inLoop {
-			sc.reportCopy(w.path, lineOf(cmd.pos), *out, file)
+		if once {
+			sh.sc.reportCopy(sh.field, line, *out, file)
 		}
 		return nil
 	}
 
-	for _, a := range assigns {
-		varName, value, _ := strings.Cut(a.text, "=")
-		if f, ok := sc.wordReads(a, vars); ok {
-			if !inLoop && sc.mode == scriptLongRunning {
-				sc.reportVar(w.path, lineOf(a.pos), f, varName)
-			}
-			delete(vars, varName)
-			sc.tokenVars[varName] = f
-			continue
-		}
-		delete(sc.tokenVars, varName)
-		if len(a.subs) == 0 && !strings.Contains(value, "`") {
-			vars[varName] = expandVars(value, vars)
-		} else {
-			delete(vars, varName)
-		}
-	}
-	if name == "read" {
-		for _, r := range cmd.redirs {
-			f, ok := sc.tokenFile(r.target.text, vars)
-			if !ok || r.op != "<" {
-				continue
-			}
-			ops := operands(words[1:])
-			if len(ops) == 0 {
-				continue
-			}
-			if !inLoop && sc.mode == scriptLongRunning {
-				sc.reportVar(w.path, lineOf(cmd.pos), f, ops[len(ops)-1].text)
-			}
-			sc.tokenVars[ops[len(ops)-1].text] = f
-		}
-		return nil
-	}
-	if inLoop || sc.mode != scriptLongRunning || out != nil {
+	sh.assign(c.Assigns)
+	if !once || sh.sc.mode != scriptLongRunning || out != nil || name == "" || inspectors[name] {
 		return out
 	}
-	for _, arg := range words {
-		if f, ok := sc.wordReads(arg, vars); ok {
-			sc.reportArg(w.path, lineOf(arg.pos), f, words[0].text)
+	for _, arg := range args {
+		if f, ok := sh.reads(arg); ok {
+			sh.sc.reportArg(sh.field, sh.line(arg.Pos()), f, sh.str(args[0]))
 			break
 		}
 	}
+	// A program given the token on standard input reads it once.
+	if in != nil {
+		sh.sc.reportStdin(sh.field, line, *in, sh.str(args[0]))
+	}
 	return out
+}
+
+// wrappers run the command that follows them, after as many words as
+// they count (su-exec USER COMMAND).
+var wrappers = map[string]int{"exec": 1, "nohup": 1, "command": 1, "su-exec": 2, "gosu": 2}
+
+// readers are commands that print a file they are given.
+var readers = map[string]bool{
+	"cat": true, "head": true, "tail": true, "tac": true, "tr": true, "base64": true, "jq": true, "yq": true,
+	"sed": true, "awk": true, "cut": true, "xxd": true, "od": true, "strings": true,
+}
+
+// inspectors look at their standard input or arguments and are done with
+// them: a token given to them is not kept.
+var inspectors = map[string]bool{
+	"wc": true, "grep": true, "egrep": true, "fgrep": true, "test": true, "[": true, "true": true,
+	"sha256sum": true, "sha1sum": true, "md5sum": true, "cksum": true, "cmp": true, "diff": true,
+}
+
+// hasCFlag reports whether a shell is given -c (its script is an argument).
+func (sh *shellRun) hasCFlag(args []*syntax.Word) bool {
+	for _, a := range args {
+		if isShellCFlag(sh.str(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+// assign follows assignments: a variable set to a token's content is read
+// once, unless in a loop; one set to a known value is remembered.
+func (sh *shellRun) assign(assigns []*syntax.Assign) {
+	for _, a := range assigns {
+		if a.Name == nil {
+			continue
+		}
+		name := a.Name.Value
+		if a.Value == nil {
+			if !a.Naked {
+				delete(sh.vars, name)
+				delete(sh.tokenVars, name)
+			}
+			continue
+		}
+		if f, ok := sh.reads(a.Value); ok {
+			if !sh.loop && sh.sc.mode == scriptLongRunning {
+				sh.sc.reportVar(sh.field, sh.line(a.Pos()), f, name)
+			}
+			delete(sh.vars, name)
+			sh.tokenVars[name] = f
+			continue
+		}
+		delete(sh.tokenVars, name)
+		if v, ok := sh.literal(a.Value); ok {
+			sh.vars[name] = v
+		} else {
+			delete(sh.vars, name)
+		}
+	}
+}
+
+// emits reports whether a command prints a token: a reader given the token
+// file or its standard input from it, or echo or printf given its content
+// (`echo "$(cat token)"`, or a variable that holds it).
+func (sh *shellRun) emits(name string, args []*syntax.Word, redirs []*syntax.Redirect) (tokenFile, bool) {
+	if name == "" || readers[name] {
+		if f, ok := sh.fileRedirect(redirs); ok {
+			return f, true
+		}
+		if name != "" {
+			for _, op := range sh.operands(args[1:]) {
+				if f, ok := sh.tokenFile(op); ok {
+					return f, true
+				}
+			}
+		}
+	}
+	if name != "echo" && name != "printf" {
+		return tokenFile{}, false
+	}
+	for _, a := range args[1:] {
+		if f, ok := sh.holds(a); ok {
+			return f, true
+		}
+	}
+	return tokenFile{}, false
+}
+
+// holds reports whether a word holds a token's content: read by a command
+// substitution, or from a variable that holds it.
+func (sh *shellRun) holds(w *syntax.Word) (tokenFile, bool) {
+	if f, ok := sh.reads(w); ok {
+		return f, true
+	}
+	var found *tokenFile
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if pe, ok := n.(*syntax.ParamExp); ok && pe.Param != nil && found == nil {
+			if f, ok := sh.tokenVars[pe.Param.Value]; ok {
+				found = &f
+			}
+		}
+		return found == nil
+	})
+	if found != nil {
+		return *found, true
+	}
+	return tokenFile{}, false
+}
+
+// reads reports whether a word holds a command substitution that prints a
+// token: "$(cat token)", "$(< token)", "`cat token`", nested ones, and
+// functions that print it.
+func (sh *shellRun) reads(w *syntax.Word) (tokenFile, bool) {
+	var found *tokenFile
+	syntax.Walk(w, func(n syntax.Node) bool {
+		if cs, ok := n.(*syntax.CmdSubst); ok && found == nil {
+			found = sh.stmts(cs.Stmts)
+			return false
+		}
+		return found == nil
+	})
+	if found != nil {
+		return *found, true
+	}
+	return tokenFile{}, false
+}
+
+// fileRedirect reports whether standard input is redirected from a token
+// file.
+func (sh *shellRun) fileRedirect(redirs []*syntax.Redirect) (tokenFile, bool) {
+	for _, r := range redirs {
+		if r.Op == syntax.RdrIn && (r.N == nil || r.N.Value == "0") {
+			if f, ok := sh.tokenFile(sh.str(r.Word)); ok {
+				return f, true
+			}
+		}
+	}
+	return tokenFile{}, false
+}
+
+// inputRedirect reports whether standard input is a token: a token file,
+// or a here-document or here-string that holds its content.
+func (sh *shellRun) inputRedirect(redirs []*syntax.Redirect) (tokenFile, bool) {
+	if f, ok := sh.fileRedirect(redirs); ok {
+		return f, true
+	}
+	for _, r := range redirs {
+		var w *syntax.Word
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			w = r.Hdoc
+		case syntax.WordHdoc:
+			w = r.Word
+		}
+		if w != nil {
+			if f, ok := sh.holds(w); ok {
+				return f, true
+			}
+		}
+	}
+	return tokenFile{}, false
+}
+
+// outputFile is the file that standard output is redirected to, if any.
+func (sh *shellRun) outputFile(redirs []*syntax.Redirect) string {
+	file := ""
+	for _, r := range redirs {
+		switch r.Op {
+		case syntax.RdrOut, syntax.AppOut, syntax.ClbOut:
+			if r.N != nil && r.N.Value != "1" {
+				continue
+			}
+		case syntax.RdrAll, syntax.AppAll:
+		default:
+			continue
+		}
+		file = sh.str(r.Word)
+	}
+	return file
+}
+
+// tokenFile reports whether a path names a token file.
+func (sh *shellRun) tokenFile(p string) (tokenFile, bool) {
+	if !strings.HasPrefix(p, "/") {
+		return tokenFile{}, false
+	}
+	f, ok := sh.sc.tokens.files[path.Clean(p)]
+	return f, ok
 }
 
 // isDevice reports whether a redirection target is a device rather than a
@@ -530,15 +1001,102 @@ func isDevice(file string) bool {
 	return strings.HasPrefix(file, "/dev/") || strings.HasPrefix(file, "&")
 }
 
-// readers are commands that print a file they are given.
-var readers = map[string]bool{
-	"cat": true, "head": true, "tail": true, "tac": true, "tr": true, "base64": true, "jq": true, "yq": true,
-	"sed": true, "awk": true, "cut": true, "xxd": true, "od": true, "strings": true,
+// line is the script line of a position.
+func (sh *shellRun) line(p syntax.Pos) int { return sh.lineBase + int(p.Line()) - 1 }
+
+// operands are the values of a command's words that are not options.
+func (sh *shellRun) operands(words []*syntax.Word) []string {
+	var out []string
+	for _, s := range sh.strs(words) {
+		if !strings.HasPrefix(s, "-") || s == "-" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (sh *shellRun) strs(words []*syntax.Word) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = sh.str(w)
+	}
+	return out
+}
+
+// literal is a word's value when it is known: quotes removed, known
+// variables expanded, no command substitution.
+func (sh *shellRun) literal(w *syntax.Word) (string, bool) {
+	known := true
+	s := sh.expand(w.Parts, false, &known)
+	return s, known
+}
+
+// str is a word's value as far as it is known: unknown expansions are kept
+// as written ("$X"), so they never look like a token's path.
+func (sh *shellRun) str(w *syntax.Word) string {
+	if w == nil {
+		return ""
+	}
+	known := true
+	return sh.expand(w.Parts, false, &known)
+}
+
+func (sh *shellRun) expand(parts []syntax.WordPart, quoted bool, known *bool) string {
+	var b strings.Builder
+	for _, p := range parts {
+		switch p := p.(type) {
+		case *syntax.Lit:
+			b.WriteString(unescape(p.Value, quoted))
+		case *syntax.SglQuoted:
+			b.WriteString(p.Value)
+		case *syntax.DblQuoted:
+			b.WriteString(sh.expand(p.Parts, true, known))
+		case *syntax.ParamExp:
+			simple := p.Param != nil && p.Exp == nil && p.Repl == nil && p.Slice == nil && p.Index == nil &&
+				!p.Length && !p.Excl && !p.Width
+			if v, ok := sh.vars[paramName(p)]; ok && simple {
+				b.WriteString(v)
+				continue
+			}
+			*known = false
+			b.WriteString("$" + paramName(p))
+		default:
+			*known = false
+			b.WriteString("$(...)")
+		}
+	}
+	return b.String()
+}
+
+func paramName(p *syntax.ParamExp) string {
+	if p.Param == nil {
+		return ""
+	}
+	return p.Param.Value
+}
+
+// unescape removes the backslashes of a literal: all of them outside
+// quotes, those before $ ` " \ inside double quotes.
+func unescape(s string, quoted bool) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && (!quoted || strings.IndexByte("$`\"\\\n", s[i+1]) >= 0) {
+			i++
+			if s[i] == '\n' {
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // cpCopies reports whether a cp or install command copies a token (or a
 // directory holding one), and where to.
-func (sc *scriptCheck) cpCopies(name string, words []shWord, vars map[string]string) (tokenFile, string, bool) {
+func (sc *scriptCheck) cpCopies(name string, words []string) (tokenFile, string, bool) {
 	if name != "cp" && name != "install" {
 		return tokenFile{}, "", false
 	}
@@ -550,11 +1108,25 @@ func (sc *scriptCheck) cpCopies(name string, words []shWord, vars map[string]str
 		srcs, dest = srcs[:len(srcs)-1], srcs[len(srcs)-1]
 	}
 	for _, src := range srcs {
-		if f, ok := sc.tokenOrDir(src, vars); ok {
-			return f, expandVars(dest, vars), true
+		if f, ok := sc.tokenOrDir(src); ok {
+			return f, dest, true
 		}
 	}
 	return tokenFile{}, "", false
+}
+
+// tokenOrDir reports whether a copy's source is a token file or a directory
+// holding one ("dir", "dir/", "dir/.", "dir/*").
+func (sc *scriptCheck) tokenOrDir(p string) (tokenFile, bool) {
+	p = strings.TrimSuffix(p, "*")
+	if !strings.HasPrefix(p, "/") {
+		return tokenFile{}, false
+	}
+	if f, ok := sc.tokens.files[path.Clean(p)]; ok {
+		return f, true
+	}
+	f, ok := sc.tokens.dirs[path.Clean(p)]
+	return f, ok
 }
 
 // copyOptionArgs are the short options of cp and install that take an
@@ -564,21 +1136,21 @@ var copyOptionArgs = map[string]string{"cp": "St", "install": "gmoStZ"}
 // copyOperands splits the arguments of cp or install into operands and the
 // target directory of -t DIR, -tDIR, --target-directory[=]DIR, when given
 // (then every operand is a source).
-func copyOperands(name string, args []shWord) (ops []string, target string) {
+func copyOperands(name string, args []string) (ops []string, target string) {
 	withArg := copyOptionArgs[name]
 	for i := 0; i < len(args); i++ {
-		t := args[i].text
+		t := args[i]
 		next := func() string {
 			if i+1 < len(args) {
 				i++
-				return args[i].text
+				return args[i]
 			}
 			return ""
 		}
 		switch {
 		case t == "--":
 			for _, a := range args[i+1:] {
-				ops = append(ops, a.text)
+				ops = append(ops, a)
 			}
 			return ops, target
 		case strings.HasPrefix(t, "--"):
@@ -613,100 +1185,6 @@ func copyOperands(name string, args []shWord) (ops []string, target string) {
 	return ops, target
 }
 
-// emits reports whether a command prints a token: a reader given the token
-// file, or echo or printf given its content ("echo "$(cat token)"", or a
-// variable that holds it).
-func (sc *scriptCheck) emits(cmd shCmd, vars map[string]string) (tokenFile, bool) {
-	if f, ok := sc.readsDirectly(cmd, vars); ok {
-		return f, true
-	}
-	words := cmd.words
-	for len(words) > 0 && isAssignment(words[0].text) {
-		words = words[1:]
-	}
-	if len(words) == 0 || (words[0].text != "echo" && words[0].text != "printf") {
-		return tokenFile{}, false
-	}
-	for _, w := range words[1:] {
-		if f, ok := sc.wordReads(w, vars); ok {
-			return f, true
-		}
-		for _, ref := range shellVarRef.FindAllStringSubmatch(w.text, -1) {
-			if f, ok := sc.tokenVars[ref[1]+ref[2]]; ok {
-				return f, true
-			}
-		}
-	}
-	return tokenFile{}, false
-}
-
-// readsDirectly reports whether a command is a reader of a token file, given
-// as an operand or as its standard input ("tr -d '\n' < token", "< token").
-func (sc *scriptCheck) readsDirectly(cmd shCmd, vars map[string]string) (tokenFile, bool) {
-	words := cmd.words
-	for len(words) > 0 && isAssignment(words[0].text) {
-		words = words[1:]
-	}
-	if len(words) > 0 && !readers[path.Base(words[0].text)] {
-		return tokenFile{}, false
-	}
-	for _, r := range cmd.redirs {
-		if r.op == "<" {
-			if f, ok := sc.tokenFile(r.target.text, vars); ok {
-				return f, true
-			}
-		}
-	}
-	if len(words) == 0 {
-		return tokenFile{}, false
-	}
-	for _, op := range operands(words[1:]) {
-		if f, ok := sc.tokenFile(op.text, vars); ok {
-			return f, true
-		}
-	}
-	return tokenFile{}, false
-}
-
-// wordReads reports whether a word holds a command substitution that reads
-// a token: "$(cat token)", "$(< token)", "`cat token`", nested ones too.
-func (sc *scriptCheck) wordReads(w shWord, vars map[string]string) (tokenFile, bool) {
-	for _, sub := range w.subs {
-		cmds := parseShell(sub.body, 0)
-		if len(cmds) == 0 {
-			continue
-		}
-		if f, ok := sc.emits(cmds[0], vars); ok {
-			return f, true
-		}
-	}
-	return tokenFile{}, false
-}
-
-// tokenFile reports whether a word names a token file.
-func (sc *scriptCheck) tokenFile(word string, vars map[string]string) (tokenFile, bool) {
-	p := expandVars(word, vars)
-	if !strings.HasPrefix(p, "/") {
-		return tokenFile{}, false
-	}
-	f, ok := sc.tokens.files[path.Clean(p)]
-	return f, ok
-}
-
-// tokenOrDir reports whether a copy's source is a token file or a directory
-// holding one ("dir", "dir/", "dir/.", "dir/*").
-func (sc *scriptCheck) tokenOrDir(word string, vars map[string]string) (tokenFile, bool) {
-	if f, ok := sc.tokenFile(word, vars); ok {
-		return f, true
-	}
-	p := strings.TrimSuffix(expandVars(word, vars), "*")
-	if !strings.HasPrefix(p, "/") {
-		return tokenFile{}, false
-	}
-	f, ok := sc.tokens.dirs[path.Clean(p)]
-	return f, ok
-}
-
 // where names the part of the container a script is in, for messages.
 func where(fieldPath string) string {
 	switch {
@@ -719,11 +1197,20 @@ func where(fieldPath string) string {
 }
 
 func (sc *scriptCheck) report(fieldPath string, line int, format string, args ...any) {
-	if line < 0 {
-		sc.p.Report(fieldPath, format, args...)
+	msg := fmt.Sprintf(format, args...) + sc.jobNote
+	key := fmt.Sprintf("%s:%d:%s", fieldPath, line, msg)
+	if sc.reported[key] {
 		return
 	}
-	sc.p.ReportLine(fieldPath, line, format, args...)
+	if sc.reported == nil {
+		sc.reported = map[string]bool{}
+	}
+	sc.reported[key] = true
+	if line < 0 {
+		sc.p.Report(fieldPath, "%s", msg)
+		return
+	}
+	sc.p.ReportLine(fieldPath, line, "%s", msg)
 }
 
 func (sc *scriptCheck) reportCopy(fieldPath string, line int, f tokenFile, dest string) {
@@ -753,6 +1240,12 @@ func (sc *scriptCheck) reportArg(fieldPath string, line int, f tokenFile, comman
 	sc.report(fieldPath, line, "%s passes the content of %s to %q, which uses it after it expires. "+
 		"It passes the content of %q as an argument in its %s: %s, but the argument never changes", sc.c.describe(), f.name, command,
 		f.path, where(fieldPath), rotationWhy)
+}
+
+func (sc *scriptCheck) reportStdin(fieldPath string, line int, f tokenFile, command string) {
+	sc.report(fieldPath, line, "%s pipes %s once into the standard input of %q, which uses it after it expires. "+
+		"It gives %q to the program's standard input in its %s: %s, but the program has read it once", sc.c.describe(), f.name,
+		command, f.path, where(fieldPath), rotationWhy)
 }
 
 // sharedVolume finds the volume of the checked container that holds dest,
@@ -790,461 +1283,4 @@ func (sc *scriptCheck) sharedVolume(dest string) (string, []string) {
 		return "", nil
 	}
 	return volume, readers
-}
-
-var assignment = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-
-func isAssignment(w string) bool { return assignment.MatchString(w) }
-
-// operands are the words of a command that are not options.
-func operands(words []shWord) []shWord {
-	var out []shWord
-	for _, w := range words {
-		if strings.HasPrefix(w.text, "-") && w.text != "-" {
-			continue
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-var shellVarRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
-// expandVars expands $NAME and ${NAME} with the values known so far.
-func expandVars(s string, vars map[string]string) string {
-	if !strings.Contains(s, "$") {
-		return s
-	}
-	return shellVarRef.ReplaceAllStringFunc(s, func(m string) string {
-		name := strings.Trim(m, "${}")
-		if v, ok := vars[name]; ok {
-			return v
-		}
-		return m
-	})
-}
-
-// A small shell lexer: enough of the POSIX shell grammar to find commands,
-// their words, redirections and command substitutions in the scripts of
-// manifests. It does not evaluate anything.
-
-// shWord is one word of a shell command.
-type shWord struct {
-	text string  // quotes removed; substitutions kept as written
-	pos  int     // byte offset in the script
-	subs []shSub // the word's command substitutions
-}
-
-// shSub is a command substitution: $(body) or `body`.
-type shSub struct {
-	body string
-	pos  int
-}
-
-// shRedir is a redirection: op is "<", ">", ">>", ">|", "2>" (with its
-// file descriptor unless it is the default one), "<<" ...
-type shRedir struct {
-	op     string
-	target shWord
-}
-
-// shCmd is one simple command.
-type shCmd struct {
-	words  []shWord
-	redirs []shRedir
-	pos    int
-	piped  bool // its standard input is the previous command's output
-	// loop is how many loops hold it: a while or until loop's condition
-	// counts as inside it, being run again on every turn, like its body.
-	loop int
-	// fn is how many function bodies hold it: a function may be called
-	// any number of times, from a loop too.
-	fn int
-}
-
-// shellReserved are words that open or close compound commands; they are
-// dropped from the start of a command.
-var shellReserved = map[string]bool{
-	"then": true, "else": true, "elif": true, "if": true, "fi": true, "while": true, "until": true,
-	"{": true, "}": true, "!": true, "esac": true,
-}
-
-// parseShell splits a script into simple commands; base is added to every
-// position.
-func parseShell(s string, base int) []shCmd {
-	lx := &shLexer{s: s, base: base}
-	lx.run()
-	return lx.cmds
-}
-
-type shLexer struct {
-	s, redir   string
-	base, loop int
-	// conds counts the while and until loops whose condition is being
-	// read: their do does not add a level, the while or until did.
-	conds int
-	// braces holds one entry per open { group, and parens per open (
-	// subshell, true for a function body; fn counts the true ones.
-	braces, parens []bool
-	fn             int
-	// funcNext is set after "name()" or "function name": the { that
-	// follows opens a function body.
-	funcNext        bool
-	cmds            []shCmd
-	cur             shCmd
-	word            strings.Builder
-	inWord          bool
-	wordPos         int
-	subs            []shSub
-	heredocs        []string
-	heredocStripTab []bool
-}
-
-func (lx *shLexer) start(i int) {
-	if !lx.inWord {
-		lx.inWord, lx.wordPos = true, i
-	}
-}
-
-func (lx *shLexer) flushWord() {
-	if !lx.inWord {
-		return
-	}
-	w := shWord{text: lx.word.String(), pos: lx.base + lx.wordPos, subs: lx.subs}
-	lx.word.Reset()
-	lx.inWord, lx.subs = false, nil
-	switch lx.redir {
-	case "":
-		lx.cur.words = append(lx.cur.words, w)
-	case "<<", "<<-":
-		lx.heredocs = append(lx.heredocs, w.text)
-		lx.heredocStripTab = append(lx.heredocStripTab, lx.redir == "<<-")
-	default:
-		lx.cur.redirs = append(lx.cur.redirs, shRedir{op: lx.redir, target: w})
-	}
-	lx.redir = ""
-}
-
-func (lx *shLexer) endCmd(pipedNext bool) {
-	lx.flushWord()
-	lx.redir = ""
-	words := lx.cur.words
-	for len(words) > 0 {
-		switch t := words[0].text; {
-		case t == "while" || t == "until":
-			lx.loop++
-			lx.conds++
-		case t == "do":
-			if lx.conds > 0 {
-				lx.conds--
-			} else {
-				lx.loop++
-			}
-		case t == "done":
-			lx.loop = max(0, lx.loop-1)
-		case t == "function" && len(words) > 1:
-			lx.funcNext = true
-			words = words[1:] // the name
-		case t == "{":
-			lx.braces = append(lx.braces, lx.funcNext)
-			if lx.funcNext {
-				lx.fn++
-			}
-			lx.funcNext = false
-		case t == "}":
-			if n := len(lx.braces); n > 0 {
-				if lx.braces[n-1] {
-					lx.fn--
-				}
-				lx.braces = lx.braces[:n-1]
-			}
-		case shellReserved[t]:
-		default:
-			goto body
-		}
-		words = words[1:]
-	}
-body:
-	if len(words) > 0 || len(lx.cur.redirs) > 0 {
-		lx.funcNext = false // a function whose body is no { group
-	}
-	lx.cur.words, lx.cur.loop, lx.cur.fn = words, lx.loop, lx.fn
-	switch {
-	case len(words) > 0:
-		lx.cur.pos = words[0].pos
-		lx.cmds = append(lx.cmds, lx.cur)
-	case len(lx.cur.redirs) > 0:
-		lx.cur.pos = lx.cur.redirs[0].target.pos
-		lx.cmds = append(lx.cmds, lx.cur)
-	}
-	lx.cur = shCmd{piped: pipedNext}
-}
-
-func (lx *shLexer) run() {
-	s := lx.s
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '\\':
-			if i+1 < len(s) && s[i+1] != '\n' {
-				lx.start(i)
-				lx.word.WriteByte(s[i+1])
-			}
-			i += 2
-		case c == '\'':
-			lx.start(i)
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				j = len(s) - i - 1
-			}
-			lx.word.WriteString(s[i+1 : i+1+j])
-			i += j + 2
-		case c == '"':
-			lx.start(i)
-			i = lx.doubleQuoted(i + 1)
-		case c == '$' || c == '`':
-			lx.start(i)
-			i = lx.dollar(i)
-		case c == '#' && !lx.inWord:
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-		case c == ' ' || c == '\t' || c == '\r':
-			lx.flushWord()
-			i++
-		case c == '\n':
-			lx.endCmd(false)
-			i = lx.skipHeredocs(i + 1)
-		case c == '(' && lx.funcDef(i):
-			// "name()" or "function name()": the function's body follows.
-			lx.cur.words = lx.cur.words[:0]
-			lx.funcNext = true
-			i = strings.IndexByte(s[i:], ')') + i + 1
-		case c == '(' || c == ')':
-			lx.endCmd(false)
-			lx.paren(c == '(')
-			i++
-		case c == ';':
-			lx.endCmd(false)
-			i++
-		case c == '&' && i+1 < len(s) && s[i+1] == '>':
-			lx.flushWord()
-			lx.redir = ">"
-			i += 2
-			if i < len(s) && s[i] == '>' {
-				i++
-			}
-		case c == '&':
-			lx.endCmd(false)
-			i++
-			if i < len(s) && s[i] == '&' {
-				i++
-			}
-		case c == '|':
-			if i+1 < len(s) && s[i+1] == '|' {
-				lx.endCmd(false)
-				i += 2
-			} else {
-				lx.endCmd(true)
-				i++
-			}
-		case c == '<' || c == '>':
-			fd := ""
-			if lx.inWord && len(lx.subs) == 0 && isDigits(lx.word.String()) {
-				fd = lx.word.String()
-				lx.word.Reset()
-				lx.inWord = false
-			}
-			lx.flushWord()
-			op := string(c)
-			for _, long := range []string{"<<<", "<<-", "<<", "<&", "<>", ">>", ">|", ">&"} {
-				if strings.HasPrefix(s[i:], long) {
-					op = long
-					break
-				}
-			}
-			i += len(op)
-			if (c == '>' && fd != "" && fd != "1") || (c == '<' && fd != "" && fd != "0") {
-				op = fd + op
-			}
-			lx.redir = op
-		default:
-			lx.start(i)
-			lx.word.WriteByte(c)
-			i++
-		}
-	}
-	lx.endCmd(false)
-}
-
-// paren opens or closes a subshell, which may be a function's body.
-func (lx *shLexer) paren(open bool) {
-	if open {
-		lx.parens = append(lx.parens, lx.funcNext)
-		if lx.funcNext {
-			lx.fn++
-		}
-		lx.funcNext = false
-		return
-	}
-	if n := len(lx.parens); n > 0 {
-		if lx.parens[n-1] {
-			lx.fn--
-		}
-		lx.parens = lx.parens[:n-1]
-	}
-}
-
-// funcDef reports whether the ( at i follows a function's name and is
-// followed by its ): "name() {", "function name() {".
-func (lx *shLexer) funcDef(i int) bool {
-	lx.flushWord()
-	words := lx.cur.words
-	if len(words) > 0 && words[0].text == "function" {
-		words = words[1:]
-	}
-	if len(words) != 1 || len(lx.cur.redirs) > 0 || len(words[0].subs) > 0 || strings.ContainsAny(words[0].text, "$=") {
-		return false
-	}
-	return strings.HasPrefix(strings.TrimLeft(lx.s[i+1:], " \t"), ")")
-}
-
-func isDigits(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
-// doubleQuoted reads a "..." string from just after its opening quote and
-// returns the index after its closing one.
-func (lx *shLexer) doubleQuoted(i int) int {
-	s := lx.s
-	for i < len(s) {
-		switch c := s[i]; c {
-		case '"':
-			return i + 1
-		case '\\':
-			if i+1 < len(s) {
-				switch s[i+1] {
-				case '$', '`', '"', '\\':
-					lx.word.WriteByte(s[i+1])
-				case '\n':
-				default:
-					lx.word.WriteByte('\\')
-					lx.word.WriteByte(s[i+1])
-				}
-			}
-			i += 2
-		case '$', '`':
-			i = lx.dollar(i)
-		default:
-			lx.word.WriteByte(c)
-			i++
-		}
-	}
-	return i
-}
-
-// dollar reads a $ expansion or a backquoted substitution at i, keeping it
-// as written in the word, and returns the index after it.
-func (lx *shLexer) dollar(i int) int {
-	s := lx.s
-	end := func(j int) int { // j is the closing character, or -1
-		if j < 0 {
-			return len(s)
-		}
-		return j + 1
-	}
-	switch {
-	case s[i] == '`':
-		j := i + 1
-		for j < len(s) && s[j] != '`' {
-			if s[j] == '\\' {
-				j++
-			}
-			j++
-		}
-		e := min(j, len(s))
-		lx.subs = append(lx.subs, shSub{body: s[i+1 : e], pos: lx.base + i + 1})
-		lx.word.WriteString(s[i:min(e+1, len(s))])
-		return min(e+1, len(s))
-	case strings.HasPrefix(s[i:], "$(("): // arithmetic
-		e := end(matchParen(s, i+1))
-		lx.word.WriteString(s[i:e])
-		return e
-	case strings.HasPrefix(s[i:], "$("):
-		j := matchParen(s, i+1)
-		e := end(j)
-		body := s[i+2:]
-		if j >= 0 {
-			body = s[i+2 : j]
-		}
-		lx.subs = append(lx.subs, shSub{body: body, pos: lx.base + i + 2})
-		lx.word.WriteString(s[i:e])
-		return e
-	case strings.HasPrefix(s[i:], "${"):
-		j := strings.IndexByte(s[i:], '}')
-		e := len(s)
-		if j >= 0 {
-			e = i + j + 1
-		}
-		lx.word.WriteString(s[i:e])
-		return e
-	}
-	lx.word.WriteByte('$')
-	return i + 1
-}
-
-// matchParen returns the index of the parenthesis closing the one at open,
-// or -1.
-func matchParen(s string, open int) int {
-	depth := 0
-	for k := open; k < len(s); k++ {
-		switch s[k] {
-		case '\\':
-			k++
-		case '\'':
-			j := strings.IndexByte(s[k+1:], '\'')
-			if j < 0 {
-				return -1
-			}
-			k += j + 1
-		case '"':
-			for k++; k < len(s) && s[k] != '"'; k++ {
-				if s[k] == '\\' {
-					k++
-				}
-			}
-		case '(':
-			depth++
-		case ')':
-			depth--
-			if depth == 0 {
-				return k
-			}
-		}
-	}
-	return -1
-}
-
-// skipHeredocs skips the bodies of the here-documents opened on the line
-// that ended at i.
-func (lx *shLexer) skipHeredocs(i int) int {
-	for n, delim := range lx.heredocs {
-		for i < len(lx.s) {
-			nl := strings.IndexByte(lx.s[i:], '\n')
-			line := lx.s[i:]
-			if nl >= 0 {
-				line, i = lx.s[i:i+nl], i+nl+1
-			} else {
-				i = len(lx.s)
-			}
-			if lx.heredocStripTab[n] {
-				line = strings.TrimLeft(line, "\t")
-			}
-			if strings.TrimRight(line, "\r") == delim {
-				break
-			}
-		}
-	}
-	lx.heredocs, lx.heredocStripTab = nil, nil
-	return i
 }
