@@ -66,6 +66,15 @@ func (f *Fact[T]) Nearest(ix *Index, from, namespace, name string) (T, bool) {
 	return f.nearest(ix, from, f.Group, f.Kind, namespace, name)
 }
 
+// InNamespace is how many objects of the fact's kind the run holds in the
+// namespace ("" for cluster-scoped kinds).
+func (f *Fact[T]) InNamespace(ix *Index, namespace string) int {
+	if t := ix.table(f); t != nil {
+		return t.namespaces[indexKey{group: f.Group, kind: f.Kind, namespace: namespace}]
+	}
+	return 0
+}
+
 // Count is how many objects of the fact's kind with that namespace and
 // name the run holds.
 func (f *Fact[T]) Count(ix *Index, namespace, name string) int {
@@ -196,6 +205,8 @@ type factTable struct {
 	list  []factEntry
 	// dups are the keys several objects share, in input order.
 	dups []indexKey
+	// namespaces counts the objects of each group, kind and namespace.
+	namespaces map[indexKey]int
 }
 
 type factEntry struct {
@@ -214,7 +225,7 @@ type indexKey struct{ group, kind, namespace, name string }
 func NewIndex(facts ...Facts) *Index {
 	ix := &Index{tables: make(map[Facts]*factTable, len(facts))}
 	for _, f := range facts {
-		ix.tables[f] = &factTable{byKey: map[indexKey][]factEntry{}}
+		ix.tables[f] = &factTable{byKey: map[indexKey][]factEntry{}, namespaces: map[indexKey]int{}}
 	}
 	return ix
 }
@@ -246,6 +257,7 @@ func (ix *Index) add(o *Object) {
 		}
 		t.byKey[k] = append(t.byKey[k], e)
 		t.list = append(t.list, e)
+		t.namespaces[indexKey{group: group, kind: o.Kind, namespace: o.Namespace}]++
 	}
 }
 

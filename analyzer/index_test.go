@@ -182,3 +182,21 @@ func TestNearer(t *testing.T) {
 		t.Error("an absolute name is not compared with relative ones")
 	}
 }
+
+func TestInNamespace(t *testing.T) {
+	in := loadString(t, &Loader{}, indexInput)
+	ix := indexOf(in.Objects, testAccounts, testRoles)
+	for _, tt := range []struct {
+		fact interface {
+			InNamespace(*Index, string) int
+		}
+		ns   string
+		want int
+	}{
+		{testAccounts, "default", 2}, {testAccounts, "other", 1}, {testAccounts, "explicit", 0}, {testRoles, "", 1}, {testRoles, "default", 0},
+	} {
+		if got := tt.fact.InNamespace(ix, tt.ns); got != tt.want {
+			t.Errorf("InNamespace(%q) = %d, want %d", tt.ns, got, tt.want)
+		}
+	}
+}

@@ -16,6 +16,9 @@ func All() []*analyzer.Rule {
 		LegacyTokenSecretConsumed,
 		AutomountedToken,
 		TokenNotReloaded,
+		DeprecatedServiceAccountField,
+		ServiceAccountFieldsDisagree,
+		ServiceAccountNotInInput,
 		ProjectedTokenPathInvalid,
 	}
 }

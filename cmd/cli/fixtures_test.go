@@ -9,8 +9,9 @@ import (
 	"github.com/tokenlint/tokenlint/analyzer/analysistest"
 )
 
-// TestFixtures lints every annotated fixture with the whole catalog, so each
-// fixture is also a negative case for every other rule.
+// TestFixtures lints every annotated fixture with the whole catalog as a run
+// without configuration has it (non-default rules off), so each fixture is
+// also a negative case for every other rule.
 func TestFixtures(t *testing.T) {
 	reg, err := Catalog()
 	if err != nil {
@@ -32,7 +33,12 @@ func TestFixtures(t *testing.T) {
 					analysistest.RunWith(t, c, rc.loader, rc.reg, rc.options)
 					return
 				}
-				analysistest.Run(t, c, reg, analyzer.DefaultSettings)
+				// Otherwise as without one: non-default rules off.
+				off, err := reg.Off(nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				analysistest.RunWith(t, c, &analyzer.Loader{}, reg, analyzer.Options{Settings: analyzer.DefaultSettings, Off: off})
 			})
 		}
 	}
