@@ -231,10 +231,12 @@ func (rep *Report) RootRelative(name string) string { return relativeTo(rep.Root
 // Counts reports whether the finding counts for the exit code.
 func (f *Finding) Counts() bool { return f.Suppression == nil }
 
-// Run checks every object of the input with every rule of the registry, on
-// all CPUs, with the settings and nothing else configured.
+// Run checks every object of the input with the rules of the registry that
+// are on by default, on all CPUs, with the settings and nothing else
+// configured: as a run without configuration.
 func Run(in *Input, reg *Registry, settings Settings) *Report {
-	return RunWith(in, reg, Options{Settings: settings})
+	off, _ := reg.Off(nil, nil) // naming no rule, it cannot fail
+	return RunWith(in, reg, Options{Settings: settings, Off: off})
 }
 
 // RunWith checks every object of the input with the rules of the registry

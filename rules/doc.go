@@ -19,6 +19,7 @@ func All() []*analyzer.Rule {
 		DeprecatedServiceAccountField,
 		ServiceAccountFieldsDisagree,
 		ServiceAccountNotInInput,
+		DefaultServiceAccount,
 		ProjectedTokenPathInvalid,
 	}
 }

@@ -15,23 +15,35 @@ func lint(t *testing.T, reg *analyzer.Registry, manifest string) []analyzer.Find
 	return lintWith(t, reg, manifest, "")
 }
 
-// lintWith lints a manifest with the settings of a .tokenlint.yaml (a rule's
-// ExampleConfig).
+// lintWith lints a manifest as configured by a .tokenlint.yaml (a rule's
+// ExampleConfig): its settings, and the rules it turns on and off.
 func lintWith(t *testing.T, reg *analyzer.Registry, manifest, configText string) []analyzer.Finding {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "example.yaml")
 	if err := os.WriteFile(file, []byte(manifest), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	settings := analyzer.DefaultSettings
+	opts := analyzer.Options{Settings: analyzer.DefaultSettings}
+	var enable, disable []string
 	if configText != "" {
 		cfg, err := config.Parse(".tokenlint.yaml", []byte(configText))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg.Settings.Apply(&settings)
+		cfg.Settings.Apply(&opts.Settings)
+		for _, s := range cfg.Enable {
+			enable = append(enable, s.Value)
+		}
+		for _, s := range cfg.Disable {
+			disable = append(disable, s.Value)
+		}
 	}
-	return analyzer.Run((&analyzer.Loader{}).Load([]string{file}), reg, settings).Findings
+	off, err := reg.Off(disable, enable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Off = off
+	return analyzer.RunWith((&analyzer.Loader{}).Load([]string{file}), reg, opts).Findings
 }
 
 func count(fs []analyzer.Finding, r *analyzer.Rule) int {

@@ -130,10 +130,11 @@ spec:
   - name: worker
     image: registry.example.com/worker:1.0
 `,
-	Tags:       []string{"correctness", "service-account"},
-	Check:      checkServiceAccountNotInInput,
-	NonDefault: true,
-	Facts:      []analyzer.Facts{serviceAccounts},
+	ExampleConfig: "enable:\n  - service-account-not-in-input\n",
+	Tags:          []string{"correctness", "service-account"},
+	Check:         checkServiceAccountNotInInput,
+	NonDefault:    true,
+	Facts:         []analyzer.Facts{serviceAccounts},
 }
 
 func checkDeprecatedServiceAccount(p *analyzer.Pass) {
@@ -209,4 +210,74 @@ func closestName(name string, names []string) string {
 		}
 	}
 	return best
+}
+
+// DefaultServiceAccount is TL405.
+var DefaultServiceAccount = &analyzer.Rule{
+	ID:       "TL405",
+	Slug:     "default-service-account",
+	Title:    "Workload runs as its namespace's default ServiceAccount with a token mounted",
+	Severity: analyzer.SeverityNote,
+	Description: "Every namespace has a `default` ServiceAccount, and a pod that names none runs as it. Whatever " +
+		"RBAC grants `default` (often more than intended, as every workload of the namespace shares it) then goes " +
+		"to every such pod, and its automounted token lets code running there use it. A workload that calls the " +
+		"API should have a ServiceAccount of its own, with its own RBAC. Off by default: TL301 already reports the " +
+		"automounted token, and this rule adds the identity's side for teams that want each workload named; the " +
+		"automount setting is resolved as TL301 resolves it.",
+	Remediation: "Create a ServiceAccount for the workload and name it in `serviceAccountName`, or set `automountServiceAccountToken: false` if the workload never calls the API.",
+	Example: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - name: api
+        image: registry.example.com/api:1.0
+`,
+	Fixed: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      serviceAccountName: api
+      containers:
+      - name: api
+        image: registry.example.com/api:1.0
+`,
+	ExampleConfig: "enable:\n  - default-service-account\n",
+	Tags:          []string{"security", "service-account"},
+	Check:         checkDefaultServiceAccount,
+	Facts:         []analyzer.Facts{serviceAccounts},
+	NonDefault:    true,
+}
+
+func checkDefaultServiceAccount(p *analyzer.Pass) {
+	ps, ok := p.Object.PodSpec()
+	if !ok {
+		return
+	}
+	if name, _ := serviceAccountName(ps); name != "default" {
+		return
+	}
+	a := effectiveAutomount(p, ps)
+	if !a.on || a.podInvalid != nil {
+		return
+	}
+	field := ps.Path
+	if ps.Spec.ServiceAccountName == "default" {
+		field += ".serviceAccountName"
+	}
+	p.Report(field, "the workload runs as namespace %q's default ServiceAccount, token mounted, so it holds what RBAC grants default to all. Give it a ServiceAccount of its own", p.Object.Namespace)
 }

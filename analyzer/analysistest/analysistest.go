@@ -101,12 +101,17 @@ func isFixture(p string) bool {
 	return false
 }
 
-// Run lints the case with the registry and settings and checks the findings
+// Run lints the case with the registry's rules that are on by default and
+// the settings, as a run without configuration, and checks the findings
 // against the expectations both ways. It returns the report for further
 // checks.
 func Run(t testing.TB, c Case, reg *analyzer.Registry, settings analyzer.Settings) *analyzer.Report {
 	t.Helper()
-	return RunWith(t, c, &analyzer.Loader{}, reg, analyzer.Options{Settings: settings})
+	off, err := reg.Off(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return RunWith(t, c, &analyzer.Loader{}, reg, analyzer.Options{Settings: settings, Off: off})
 }
 
 // RunWith is Run with a loader and the options of a configured run (a

@@ -34,11 +34,7 @@ func TestFixtures(t *testing.T) {
 					return
 				}
 				// Otherwise as without one: non-default rules off.
-				off, err := reg.Off(nil, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				analysistest.RunWith(t, c, &analyzer.Loader{}, reg, analyzer.Options{Settings: analyzer.DefaultSettings, Off: off})
+				analysistest.Run(t, c, reg, analyzer.DefaultSettings)
 			})
 		}
 	}
