@@ -40,3 +40,13 @@ test_issuer_discovery_authenticated_fine if {
 	b := binding("system:service-account-issuer-discovery", [{"kind": "Group", "name": "system:authenticated"}])
 	count(issuer_discovery_public.deny) == 0 with input as b
 }
+
+test_removed_rbac_version_denied if {
+	b := json.patch(binding("view", []), [{"op": "replace", "path": "/apiVersion", "value": "rbac.authorization.k8s.io/v1beta1"}])
+	some f in data.tokenlint.rbac_removed_api_version.deny with input as b
+	f.path == "apiVersion"
+}
+
+test_rbac_v1_fine if {
+	count(data.tokenlint.rbac_removed_api_version.deny) == 0 with input as binding("view", [])
+}

@@ -21,5 +21,6 @@ func All() []*analyzer.Rule {
 		ServiceAccountNotInInput,
 		DefaultServiceAccount,
 		ProjectedTokenPathInvalid,
+		NamespaceOnClusterScoped,
 	}
 }
