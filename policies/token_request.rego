@@ -76,7 +76,7 @@ bound_to := sprintf(". The input binds it to %s", [concat(", ", sort(subjects))]
 	count(subjects) > 0
 } else := ""
 
-subjects contains subject(s) if {
+subjects contains kubernetes.subject_name(s) if {
 	some b in bindings
 	b.roleRef.kind == input.kind
 	b.roleRef.name == input.metadata.name
@@ -107,7 +107,3 @@ bindings contains b if {
 	startswith(version, "rbac.authorization.k8s.io/")
 	some b in kinds.ClusterRoleBinding
 }
-
-subject(s) := sprintf("ServiceAccount %s/%s", [s.namespace, s.name]) if {
-	s.kind == "ServiceAccount"
-} else := sprintf("%s %s", [s.kind, s.name])

@@ -66,3 +66,37 @@ join_path(path, key) := concat(".", [path, key]) if {
 } else := key if {
 	regex.match(`^[A-Za-z0-9_/-]+$`, key)
 } else := sprintf("%s[%s]", [path, json.marshal(key)])
+
+# reads_secrets(rule) holds for an RBAC rule that lets its holders read
+# Secrets of the core group (get, list or watch, or "*"), wildcards included,
+# for any Secret (no resourceNames).
+reads_secrets(rule) if {
+	some g in rule.apiGroups
+	g in {"", "*"}
+	some r in rule.resources
+	r in {"*", "secrets"}
+	some v in rule.verbs
+	v in {"get", "list", "watch", "*"}
+	count(object.get(rule, "resourceNames", [])) == 0
+}
+
+# bound_cluster_wide holds for a ClusterRole (the input) that a
+# ClusterRoleBinding of the run binds; cluster_subjects are the subjects it
+# binds it to, as "Kind name" or "ServiceAccount namespace/name". The policy
+# must read ClusterRoleBinding in data.inventory (custom.inventory).
+bound_cluster_wide if count(cluster_subjects) > 0
+
+cluster_subjects contains subject_name(s) if {
+	input.kind == "ClusterRole"
+	some version, kinds in data.inventory.cluster
+	startswith(version, "rbac.authorization.k8s.io/")
+	some b in kinds.ClusterRoleBinding
+	b.roleRef.kind == "ClusterRole"
+	b.roleRef.name == input.metadata.name
+	some s in b.subjects
+}
+
+# subject_name(s) names an RBAC subject for messages.
+subject_name(s) := sprintf("ServiceAccount %s/%s", [object.get(s, "namespace", "?"), s.name]) if {
+	s.kind == "ServiceAccount"
+} else := sprintf("%s %s", [s.kind, s.name])
