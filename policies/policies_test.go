@@ -171,7 +171,7 @@ func TestInventoryKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range builtin {
-		want := map[string]string{"TL201": "", "TL202": "Secret", "TL601": "ClusterRoleBinding,RoleBinding", "TL602": "ClusterRoleBinding", "TL603": "ClusterRoleBinding", "TL604": "", "TL605": "", "TL606": ""}[r.ID]
+		want := map[string]string{"TL201": "", "TL202": "Secret", "TL601": "ClusterRoleBinding,RoleBinding", "TL602": "ClusterRoleBinding", "TL603": "ClusterRoleBinding", "TL604": "", "TL605": "", "TL606": "", "TL608": "ClusterRoleBinding,RoleBinding"}[r.ID]
 		if got := strings.Join(factKinds(r), ","); got != want {
 			t.Errorf("%s reads %q of the inventory, want %q", r.ID, got, want)
 		}
