@@ -288,7 +288,7 @@ func (c *checker) checkLoaded(in *Input) {
 				yield(o)
 			}
 		}
-	}, c.check, c.keep)
+	}, c.check, func(_ *Object, r objectChecked) { c.keep(r) })
 }
 
 // checkStreamed checks an input from Open in two passes: the first keeps
@@ -323,7 +323,7 @@ func (c *checker) checkStreamed(in *Input, facts []Facts) {
 		func(s *source, r checked) {
 			in.countDocument(s, len(r.objects), r.problems)
 			for _, o := range r.objects {
-				c.keep(nil, o)
+				c.keep(o)
 			}
 		})
 }
@@ -383,7 +383,7 @@ func (c *checker) check(o *Object) objectChecked {
 }
 
 // keep keeps what checking an object gave, in input order.
-func (c *checker) keep(_ *Object, r objectChecked) {
+func (c *checker) keep(r objectChecked) {
 	c.objects++
 	if len(r.findings) > 0 {
 		c.findings = append(c.findings, r.findings)

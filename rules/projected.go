@@ -11,8 +11,10 @@ import (
 type tokenSource struct {
 	// path is the field path of the serviceAccountToken mapping.
 	path string
-	// volume is the name of the projected volume holding it.
-	volume string
+	// volume is the name of the projected volume holding it, and
+	// volumeIndex and sourceIndex where it is in the pod spec.
+	volume                   string
+	volumeIndex, sourceIndex int
 	// raw is the serviceAccountToken mapping as written.
 	raw map[string]any
 }
@@ -47,7 +49,7 @@ func tokenSources(p *analyzer.Pass) []tokenSource {
 			if src.ServiceAccountToken == nil && !isMap {
 				continue
 			}
-			out = append(out, tokenSource{path: path, volume: v.Name, raw: m})
+			out = append(out, tokenSource{path: path, volume: v.Name, volumeIndex: i, sourceIndex: j, raw: m})
 		}
 	}
 	return out

@@ -117,16 +117,13 @@ func badPath(path string) string {
 // sharedPath finds another source of the token's projected volume that
 // writes the same file, and names it for messages.
 func sharedPath(ps analyzer.PodSpec, t tokenSource, path string) (string, bool) {
-	for _, v := range ps.Spec.Volumes {
-		if v.Name != t.volume || v.Projected == nil {
+	for j, src := range ps.Spec.Volumes[t.volumeIndex].Projected.Sources {
+		if j == t.sourceIndex {
 			continue
 		}
-		for j, src := range v.Projected.Sources {
-			self := strings.HasSuffix(t.path, fmt.Sprintf(".sources[%d].serviceAccountToken", j))
-			for _, other := range sourcePaths(src) {
-				if !self && other.path == path {
-					return other.what, true
-				}
+		for _, other := range sourcePaths(src) {
+			if other.path == path {
+				return other.what, true
 			}
 		}
 	}
