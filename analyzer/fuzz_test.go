@@ -103,9 +103,36 @@ func FuzzLoad(f *testing.F) {
 				if kindName.MatchString(o.Kind) && !mayHold(c.text, [][]byte{[]byte(o.Kind)}) {
 					t.Fatalf("a document holding a %s is not taken for one:\n%s", o.Kind, c.text)
 				}
+				// A fact that names a word its objects mention
+				// (Fact.Mentions) takes every document with a key
+				// of that name.
+				if hasKey(o.Raw, "audience") && !newPrefilter([]Facts{mentionsAudience}).keeps(c.text) {
+					t.Fatalf("a document with an audience key is not taken for one:\n%s", c.text)
+				}
 			}
 		}
 	})
+}
+
+var mentionsAudience = &Fact[int]{Group: "*", Kind: "*", Mentions: "audience", Export: func(*Object) int { return 0 }}
+
+// hasKey reports whether a mapping anywhere in v has the key.
+func hasKey(v any, key string) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if k == key || hasKey(e, key) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if hasKey(e, key) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // kindName is a kind as Kubernetes names them, as facts are kept of.

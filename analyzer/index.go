@@ -26,6 +26,14 @@ type Fact[T any] struct {
 	Group, Kind string
 	// Export is what the run keeps of one object of the kind.
 	Export func(*Object) T
+	// Mentions, when set, is a word the document of every object whose
+	// fact matters holds: a field name, such as "audience" for the
+	// audiences projected tokens request. The first pass then parses only
+	// the documents of the kind that may mention it, so that a fact of
+	// every kind ("*") does not parse the whole input twice. Export is
+	// still called on any object of the kind the first pass parses, and
+	// should return the zero value for one that does not hold the word.
+	Mentions string
 }
 
 // Facts is a Fact of any type, for Rule.Facts.
@@ -33,11 +41,13 @@ type Facts interface {
 	// KeptOf is the group and kind of the objects the fact is kept of.
 	KeptOf() (group, kind string)
 	export(*Object) any
+	mentions() string
 }
 
 // KeptOf is the group and kind of the objects the fact is kept of.
 func (f *Fact[T]) KeptOf() (group, kind string) { return f.Group, f.Kind }
 func (f *Fact[T]) export(o *Object) any         { return f.Export(o) }
+func (f *Fact[T]) mentions() string             { return f.Mentions }
 
 // matches reports whether the fact is kept of objects of the group and kind.
 func matches(f Facts, group, kind string) bool {

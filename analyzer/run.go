@@ -297,9 +297,9 @@ func (c *checker) checkLoaded(in *Input) {
 func (c *checker) checkStreamed(in *Input, facts []Facts) {
 	first := true
 	if len(facts) > 0 {
-		kinds := factKinds(facts)
+		pf := newPrefilter(facts)
 		pass(in, true, false, func(*source) bool { return true },
-			func(_ *source, ch *chunk) bool { return mayHold(ch.text, kinds) },
+			func(_ *source, ch *chunk) bool { return pf.keeps(ch.text) },
 			(*source).parse,
 			func(_ *source, r chunkResult) {
 				for _, o := range r.objects {
@@ -326,20 +326,6 @@ func (c *checker) checkStreamed(in *Input, facts []Facts) {
 				c.keep(o)
 			}
 		})
-}
-
-// factKinds are the kind names the facts are kept of, for mayHold: an
-// empty name for a fact of every kind.
-func factKinds(facts []Facts) [][]byte {
-	var kinds [][]byte
-	for _, f := range facts {
-		_, k := f.KeptOf()
-		if k == "*" {
-			k = ""
-		}
-		kinds = append(kinds, []byte(k))
-	}
-	return kinds
 }
 
 // checker checks the objects of one run and keeps what the report needs

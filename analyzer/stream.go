@@ -167,6 +167,13 @@ func mayHold(text []byte, kinds [][]byte) bool {
 			return true
 		}
 	}
+	return mayEscape(text)
+}
+
+// mayEscape reports whether the text holds an escape sequence that could
+// spell a name: a JSON or YAML "\u", "\U" or "\x", or an escaped line
+// break, which a double-quoted YAML scalar folds away.
+func mayEscape(text []byte) bool {
 	for i := bytes.IndexByte(text, '\\'); i >= 0 && i+1 < len(text); {
 		switch text[i+1] {
 		case 'u', 'U', 'x', '\n', '\r':
@@ -177,6 +184,45 @@ func mayHold(text []byte, kinds [][]byte) bool {
 			break
 		}
 		i += 1 + j
+	}
+	return false
+}
+
+// prefilter decides which documents the first pass of a run parses: those
+// that may hold an object of a fact's kind and, for a fact that names the
+// word its objects mention (Fact.Mentions), that may mention it.
+type prefilter struct {
+	// kinds are those of the facts that name no word.
+	kinds [][]byte
+	// worded are the facts that do, each a kind and its word.
+	worded []struct{ kind, word []byte }
+}
+
+func newPrefilter(facts []Facts) *prefilter {
+	pf := &prefilter{}
+	for _, f := range facts {
+		_, k := f.KeptOf()
+		if k == "*" {
+			k = ""
+		}
+		if w := f.mentions(); w != "" {
+			pf.worded = append(pf.worded, struct{ kind, word []byte }{[]byte(k), []byte(w)})
+			continue
+		}
+		pf.kinds = append(pf.kinds, []byte(k))
+	}
+	return pf
+}
+
+// keeps reports whether the first pass parses the document.
+func (pf *prefilter) keeps(text []byte) bool {
+	if len(pf.kinds) > 0 && mayHold(text, pf.kinds) {
+		return true
+	}
+	for _, f := range pf.worded {
+		if (holdsWord(text, f.word) || mayEscape(text)) && mayHold(text, [][]byte{f.kind}) {
+			return true
+		}
 	}
 	return false
 }

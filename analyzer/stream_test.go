@@ -120,6 +120,39 @@ func TestMayHold(t *testing.T) {
 	}
 }
 
+// A fact that names the word its objects mention parses only documents
+// of its kind that may mention it; facts without one are unaffected.
+func TestPrefilterMentions(t *testing.T) {
+	audiences := &Fact[int]{Group: "*", Kind: "*", Mentions: "audience", Export: func(*Object) int { return 0 }}
+	accounts := &Fact[int]{Kind: "ServiceAccount", Export: func(*Object) int { return 0 }}
+	pf := newPrefilter([]Facts{audiences, accounts})
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"kind: Deployment\nspec: {}\n", false},
+		{"kind: Deployment\nspec:\n  serviceAccountToken:\n    audience: vault\n", true},
+		{"kind: Rollout\nspec:\n  x: {audience: vault}\n", true},
+		// A longer name is not the word, a dashed one is; an escape may spell it.
+		{"kind: Deployment\nmetadata:\n  annotations:\n    audience-owner: x\n", true},
+		{"kind: Deployment\nspec:\n  allowedAudiences: [vault]\n", false},
+		{"{\"kind\": \"Pod\", \"aud\\u0069ence\": 1}", true},
+		// The fact without a word still takes its kind.
+		{"kind: ServiceAccount\nmetadata: {name: x}\n", true},
+	} {
+		if got := pf.keeps([]byte(tt.text)); got != tt.want {
+			t.Errorf("keeps(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+	words := newPrefilter([]Facts{&Fact[int]{Kind: "Pod", Mentions: "kube-apiserver", Export: func(*Object) int { return 0 }}})
+	if words.keeps([]byte("kind: Deployment\ncommand: [kube-apiserver]\n")) {
+		t.Error("a worded fact of one kind takes a document of another")
+	}
+	if !words.keeps([]byte("kind: Pod\ncommand: [kube-apiserver]\n")) {
+		t.Error("a worded fact misses a document of its kind that mentions its word")
+	}
+}
+
 // A file a pass cannot read any more (deleted between the passes) is a
 // problem of the input, and the run goes on.
 func TestFileGoneBetweenPasses(t *testing.T) {

@@ -21,6 +21,13 @@ func All() []*analyzer.Rule {
 		ServiceAccountNotInInput,
 		DefaultServiceAccount,
 		ProjectedTokenPathInvalid,
+		IssuerNotHTTPS,
+		TokenFlagsMissing,
+		AudienceSharedWithTokens,
+		ThirdPartyAudience,
+		MaxExpirationTooLong,
+		ExtendedTokenExpiration,
+		OpenShiftIssuerChange,
 		NamespaceOnClusterScoped,
 	}
 }

@@ -32,8 +32,11 @@ func (t tokenSource) describe() string {
 
 // tokenSources lists the serviceAccountToken sources of the object's pod spec,
 // every source of every projected volume, each with its own path.
-func tokenSources(p *analyzer.Pass) []tokenSource {
-	ps, ok := p.Object.PodSpec()
+func tokenSources(p *analyzer.Pass) []tokenSource { return objectTokenSources(p.Object) }
+
+// objectTokenSources is tokenSources of an object, for facts.
+func objectTokenSources(o *analyzer.Object) []tokenSource {
+	ps, ok := o.PodSpec()
 	if !ok {
 		return nil
 	}
@@ -44,7 +47,7 @@ func tokenSources(p *analyzer.Pass) []tokenSource {
 		}
 		for j, src := range v.Projected.Sources {
 			path := fmt.Sprintf("%s.volumes[%d].projected.sources[%d].serviceAccountToken", ps.Path, i, j)
-			raw, _ := p.Object.Lookup(path)
+			raw, _ := o.Lookup(path)
 			m, isMap := raw.(map[string]any)
 			if src.ServiceAccountToken == nil && !isMap {
 				continue

@@ -49,7 +49,7 @@ func lintWith(t *testing.T, reg *analyzer.Registry, manifest, configText string)
 func count(fs []analyzer.Finding, r *analyzer.Rule) int {
 	n := 0
 	for _, f := range fs {
-		if f.Rule == r {
+		if f.Rule == r && f.Counts() {
 			n++
 		}
 	}
@@ -57,7 +57,9 @@ func count(fs []analyzer.Finding, r *analyzer.Rule) int {
 }
 
 // TestDocumentedExamples checks each rule's documentation against the rule:
-// the example must fire it, and the fixed example must not.
+// the example must fire it, and the fixed example must not (a note that
+// asks for a choice to be acknowledged is fixed by a suppression with its
+// reason).
 func TestDocumentedExamples(t *testing.T) {
 	reg, err := analyzer.NewRegistry(rules.All()...)
 	if err != nil {
