@@ -60,11 +60,15 @@ func (o *Object) Ref() Ref {
 	return Ref{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
 }
 
-// String is "Kind namespace/name", or "Kind name" without a namespace.
+// String is "Kind namespace/name", or "Kind name" without a namespace, or
+// "Kind" alone for a document that names no object (a kubeadm
+// configuration file).
 func (r Ref) String() string {
 	switch {
 	case r.Kind == "":
 		return ""
+	case r.Name == "":
+		return r.Kind
 	case r.Namespace == "":
 		return r.Kind + " " + r.Name
 	}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	yaml "go.yaml.in/yaml/v3"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/tokenlint/tokenlint/analyzer"
@@ -39,6 +40,14 @@ const (
 	// formOpenShift is OpenShift's cluster Authentication, whose operator
 	// runs the API server with every other flag.
 	formOpenShift
+	// formKind is a kind cluster's kubeadmConfigPatches: kind merges them
+	// into the kubeadm configuration it runs, so kubeadm's defaults apply.
+	formKind
+	// formGardener is a Gardener Shoot's serviceAccountConfig, which
+	// Gardener turns into the flags of the shoot's API server; Gardener
+	// supplies the issuer and keys, and keeps the maximum token lifetime
+	// between 720h and 2160h.
+	formGardener
 )
 
 // apiServer is one API server configuration that an object makes, read for
@@ -100,6 +109,7 @@ const (
 	flagMaxExpiration   = "service-account-max-token-expiration"
 	flagExtendExpiry    = "service-account-extend-token-expiration"
 	flagJWKSURI         = "service-account-jwks-uri"
+	flagSigningEndpoint = "service-account-signing-endpoint"
 	kubeadmDefaultKey   = "/etc/kubernetes/pki/sa.key"
 	kubeadmDefaultIssue = "https://kubernetes.default.svc."
 )
@@ -112,6 +122,7 @@ var apiServerKinds = map[string]string{
 	"KubeadmConfig":               "bootstrap.cluster.x-k8s.io",
 	"Cluster":                     "kops.k8s.io",
 	"Authentication":              "config.openshift.io",
+	"Shoot":                       "core.gardener.cloud",
 }
 
 // apiServers lists the API server configurations the object makes.
@@ -128,9 +139,14 @@ func apiServers(o *analyzer.Object) []apiServer {
 			return kubeadmAPIServer(o, "spec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmConfig %q", o.Name))
 		case "Cluster":
 			return kopsAPIServer(o)
+		case "Shoot":
+			return gardenerAPIServer(o)
 		case "Authentication":
 			return openShiftAPIServer(o)
 		}
+	}
+	if o.Kind == "Cluster" && o.Group() == "kind.x-k8s.io" {
+		return kindAPIServer(o)
 	}
 	ps, ok := o.PodSpec()
 	if !ok {
@@ -150,12 +166,14 @@ func apiServers(o *analyzer.Object) []apiServer {
 		if start, ok := apiServerStart(args, c.Image, len(c.Command)); ok {
 			a.at = args[max(start-1, 0)].path
 			a.readFlags(args[start:])
-			out = append(out, a)
-		} else if script, ok := apiServerScript(args); ok {
+		} else if script, rest, ok := apiServerScript(args, len(c.Command)); !ok || !a.readScript(script, rest) {
+			continue
+		} else {
 			a.at = script.path
-			if a.readScript(script) {
-				out = append(out, a)
-			}
+		}
+		// kube-apiserver --version (a preflight Job) serves nothing.
+		if len(a.flags["version"]) == 0 && len(a.flags["help"]) == 0 {
+			out = append(out, a)
 		}
 	}
 	return out
@@ -163,17 +181,31 @@ func apiServers(o *analyzer.Object) []apiServer {
 
 // argValue is a container's argument; $(VAR) is expanded by the kubelet.
 func argValue(s, at string) flagValue {
-	return flagValue{value: s, path: at, line: -1, known: !strings.Contains(s, "$(")}
+	return flagValue{value: s, path: at, line: -1, known: !expands(s)}
+}
+
+// expands reports whether a value expands a variable: the kubelet's $(VAR),
+// or a template's ${VAR} (envsubst, Cluster API's clusterctl) not yet
+// filled in.
+func expands(s string) bool {
+	return strings.Contains(s, "$(") || strings.Contains(s, "${")
 }
 
 // apiServerStart is where kube-apiserver's flags start in a container's
-// command and arguments: after a word naming kube-apiserver (the binary
-// itself, or after /go-runner's or hyperkube's words), or from the first
-// argument of a kube-apiserver image run without a command. ok is false
-// for a container that does not run it.
+// command and arguments: after the program, when the program is
+// kube-apiserver, run directly, by hyperkube, or by a wrapper that runs the
+// rest of its command line (/go-runner and its own flags, tini, dumb-init,
+// env); or from the first argument of a kube-apiserver image run without a
+// command. ok is false for a container that runs anything else, such as one
+// that copies the binary.
 func apiServerStart(args []flagValue, image string, commands int) (int, bool) {
-	for i, a := range args {
-		switch path.Base(a.value) {
+	i := 0
+	for i < len(args) && runners[path.Base(args[i].value)] {
+		for i++; i < len(args) && strings.HasPrefix(args[i].value, "-"); i++ {
+		}
+	}
+	if i < len(args) {
+		switch path.Base(args[i].value) {
 		case "kube-apiserver":
 			return i + 1, true
 		case "hyperkube":
@@ -182,30 +214,53 @@ func apiServerStart(args []flagValue, image string, commands int) (int, bool) {
 			}
 		}
 	}
-	name := image[strings.LastIndexByte(image, '/')+1:]
-	if commands == 0 && strings.HasPrefix(name, "kube-apiserver") && len(args) > 0 && strings.HasPrefix(args[0].value, "--") {
+	if commands == 0 && apiServerImage(image) && len(args) > 0 && strings.HasPrefix(args[0].value, "--") {
 		return 0, true
 	}
 	return 0, false
 }
 
-// apiServerScript is the script of a container that runs kube-apiserver
-// from a shell: `sh -c "exec /usr/local/bin/kube-apiserver --flag=…"`.
-func apiServerScript(args []flagValue) (flagValue, bool) {
-	for i := 0; i+2 < len(args); i++ {
-		if isShell(args[i].value) && args[i+1].value == "-c" && strings.Contains(args[i+2].value, "kube-apiserver") {
-			return args[i+2], true
-		}
+// apiServerImage reports whether an image is kube-apiserver's own
+// (kube-apiserver, or kube-apiserver-amd64 and the other architectures'),
+// not one merely named after it (kube-apiserver-healthcheck).
+func apiServerImage(image string) bool {
+	name := image[strings.LastIndexByte(image, '/')+1:]
+	if i := strings.IndexAny(name, ":@"); i >= 0 {
+		name = name[:i]
 	}
-	return flagValue{}, false
-}
-
-func isShell(s string) bool {
-	switch path.Base(s) {
-	case "sh", "bash", "ash", "dash":
+	switch name {
+	case "kube-apiserver", "kube-apiserver-amd64", "kube-apiserver-arm64", "kube-apiserver-arm", "kube-apiserver-ppc64le", "kube-apiserver-s390x":
 		return true
 	}
 	return false
+}
+
+// runners are programs that run the rest of their command line, after
+// their own flags.
+var runners = map[string]bool{"go-runner": true, "tini": true, "dumb-init": true, "env": true}
+
+// apiServerScript is the script of a container that runs kube-apiserver
+// from a shell (`sh -c "exec /usr/local/bin/kube-apiserver --flag=…"`, `-ec`
+// and other options included), and the arguments after the script's $0,
+// which the script sees as "$@".
+func apiServerScript(args []flagValue, commands int) (script flagValue, rest []flagValue, ok bool) {
+	words := make([]execWord, len(args))
+	for i, a := range args {
+		words[i] = execWord{a.value, a.path}
+	}
+	w, found := inlineScript(words, commands > 0)
+	if !found || !strings.Contains(w.text, "kube-apiserver") {
+		return flagValue{}, nil, false
+	}
+	for i, a := range args {
+		if a.path == w.path {
+			if i+2 < len(args) {
+				rest = args[i+2:]
+			}
+			return a, rest, true
+		}
+	}
+	return flagValue{}, nil, false
 }
 
 // readFlags reads kube-apiserver's command line: "--flag=value", "--flag
@@ -214,7 +269,7 @@ func isShell(s string) bool {
 func (a *apiServer) readFlags(args []flagValue) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
-		if strings.HasPrefix(arg.value, "$(") {
+		if strings.HasPrefix(arg.value, "$(") || strings.HasPrefix(arg.value, "${") {
 			a.opaque = true
 		}
 		if !strings.HasPrefix(arg.value, "--") {
@@ -225,6 +280,9 @@ func (a *apiServer) readFlags(args []flagValue) {
 		}
 		name, value, hasValue := strings.Cut(arg.value[2:], "=")
 		name = strings.ReplaceAll(name, "_", "-")
+		if name == "openshift-config" {
+			a.opaque = true // OpenShift's API server reads its flags from that file
+		}
 		v := arg
 		v.value = value
 		switch {
@@ -242,7 +300,7 @@ func (a *apiServer) readFlags(args []flagValue) {
 // booleanFlags are the kube-apiserver flags that take no separate value:
 // "--flag x" is the flag, then an argument.
 var booleanFlags = map[string]bool{
-	flagExtendExpiry: true, "service-account-lookup": true, "allow-privileged": true, "anonymous-auth": true,
+	flagExtendExpiry: true, "service-account-lookup": true, "version": true, "help": true, "allow-privileged": true, "anonymous-auth": true,
 	"enable-bootstrap-token-auth": true, "enable-aggregator-routing": true, "profiling": true,
 	"enable-garbage-collector": true, "enable-priority-and-fairness": true, "contention-profiling": true,
 	"audit-log-compress": true, "logtostderr": true, "alsologtostderr": true, "enable-logs-handler": true,
@@ -250,9 +308,9 @@ var booleanFlags = map[string]bool{
 }
 
 // readScript reads the flags of a script's kube-apiserver command, each
-// at its line of the script. ok is false when no command of the script
-// runs kube-apiserver.
-func (a *apiServer) readScript(script flagValue) (ok bool) {
+// at its line of the script; "$@" is the arguments that follow the script.
+// ok is false when no command of the script runs kube-apiserver.
+func (a *apiServer) readScript(script flagValue, rest []flagValue) (ok bool) {
 	f, parsed := parseScript(script.value)
 	if !parsed {
 		return false
@@ -267,15 +325,23 @@ func (a *apiServer) readScript(script flagValue) (ok bool) {
 		for len(words) > 0 && sh.str(words[0]) == "exec" {
 			words = words[1:]
 		}
-		if len(words) == 0 || path.Base(sh.str(words[0])) != "kube-apiserver" {
+		hyperkube := len(words) > 1 && path.Base(sh.str(words[0])) == "hyperkube"
+		if hyperkube {
+			words = words[1:]
+		}
+		if len(words) == 0 || path.Base(sh.str(words[0])) != "kube-apiserver" && !(hyperkube && sh.str(words[0]) == "apiserver") {
 			return true
 		}
 		ok = true
 		a.atLine = int(words[0].Pos().Line()) - 1
 		var args []flagValue
 		for _, w := range words[1:] {
+			if allArgs(w) {
+				args = append(args, rest...)
+				continue
+			}
 			s, known := sh.literal(w)
-			args = append(args, flagValue{value: s, path: script.path, line: int(w.Pos().Line()) - 1, known: known && script.known})
+			args = append(args, flagValue{value: s, path: script.path, line: int(w.Pos().Line()) - 1, known: known})
 			if !known && !strings.Contains(sh.str(w), "=") {
 				a.opaque = true // "$FLAGS" may be any flags
 			}
@@ -284,6 +350,20 @@ func (a *apiServer) readScript(script flagValue) (ok bool) {
 		return false
 	})
 	return ok
+}
+
+// allArgs reports whether a word is "$@" (or $@): every argument of the
+// script.
+func allArgs(w *syntax.Word) bool {
+	if len(w.Parts) != 1 {
+		return false
+	}
+	part := w.Parts[0]
+	if q, ok := part.(*syntax.DblQuoted); ok && len(q.Parts) == 1 {
+		part = q.Parts[0]
+	}
+	p, ok := part.(*syntax.ParamExp)
+	return ok && p.Param != nil && p.Param.Value == "@" && !p.Length && p.Exp == nil && p.Repl == nil && p.Slice == nil && p.Index == nil
 }
 
 // kubeadmAPIServer reads kubeadm's ClusterConfiguration at prefix:
@@ -364,6 +444,116 @@ func openShiftAPIServer(o *analyzer.Object) []apiServer {
 	return []apiServer{a}
 }
 
+// gardenerFields are a Gardener Shoot's serviceAccountConfig fields of
+// the token flags; the accepted issuers follow the issuer.
+var gardenerFields = []struct{ field, flag string }{
+	{"issuer", flagIssuer}, {"acceptedIssuers", flagIssuer},
+	{"extendTokenExpiration", flagExtendExpiry}, {"maxTokenExpiration", flagMaxExpiration},
+}
+
+// gardenerAPIServer reads a Gardener Shoot's
+// spec.kubernetes.kubeAPIServer.serviceAccountConfig.
+func gardenerAPIServer(o *analyzer.Object) []apiServer {
+	const at = "spec.kubernetes.kubeAPIServer.serviceAccountConfig"
+	a := apiServer{atLine: -1, form: formGardener, path: at, at: at, what: fmt.Sprintf("Shoot %q", o.Name), flags: map[string][]flagValue{}}
+	m, _ := mustLookup(o, at).(map[string]any)
+	for _, f := range gardenerFields {
+		p := analyzer.JoinPath(at, f.field)
+		if l, isList := m[f.field].([]any); isList {
+			for i, e := range l {
+				a.set(f.flag, e, analyzer.IndexPath(p, i))
+			}
+		} else if v, ok := m[f.field]; ok {
+			a.set(f.flag, v, p)
+		}
+	}
+	return []apiServer{a}
+}
+
+// kindAPIServer reads a kind cluster's kubeadmConfigPatches, the cluster's
+// and its control-plane nodes', in the order kind merges them: each is a
+// kubeadm document in a string, whose ClusterConfiguration's
+// apiServer.extraArgs set flags, each at its line of the string.
+func kindAPIServer(o *analyzer.Object) []apiServer {
+	a := apiServer{atLine: -1, form: formKind, path: "kubeadmConfigPatches", at: "kubeadmConfigPatches", what: "kind cluster configuration", flags: map[string][]flagValue{}, dnsDomain: "cluster.local"}
+	if name, ok := lookupString(o, "name"); ok && name != "" {
+		a.what = fmt.Sprintf("kind cluster %q", name)
+	}
+	patches := []string{"kubeadmConfigPatches"}
+	nodes, _ := mustLookup(o, "nodes").([]any)
+	for i, n := range nodes {
+		if m, _ := n.(map[string]any); m["role"] == nil || m["role"] == "control-plane" {
+			patches = append(patches, analyzer.IndexPath("nodes", i)+".kubeadmConfigPatches")
+		}
+	}
+	found := false
+	for _, at := range patches {
+		l, _ := mustLookup(o, at).([]any)
+		for i, e := range l {
+			if text, ok := e.(string); ok && a.readPatch(text, analyzer.IndexPath(at, i)) {
+				found = true
+			}
+		}
+	}
+	if !found {
+		return nil
+	}
+	return []apiServer{a}
+}
+
+// readPatch reads the extraArgs of a kubeadm ClusterConfiguration patch
+// written as a string at path; ok is false for a patch of another kind.
+func (a *apiServer) readPatch(text, at string) (ok bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(text), &doc) != nil || len(doc.Content) != 1 {
+		return false
+	}
+	root := doc.Content[0]
+	if kind := mappingValue(root, "kind"); kind == nil || kind.Value != "ClusterConfiguration" {
+		return false
+	}
+	args := mappingValue(mappingValue(root, "apiServer"), "extraArgs")
+	switch {
+	case args == nil:
+	case args.Kind == yaml.MappingNode:
+		for i := 0; i+1 < len(args.Content); i += 2 {
+			a.setAt(args.Content[i].Value, args.Content[i+1], at)
+		}
+	case args.Kind == yaml.SequenceNode:
+		for _, item := range args.Content {
+			if name := mappingValue(item, "name"); name != nil {
+				if v := mappingValue(item, "value"); v != nil {
+					a.setAt(name.Value, v, at)
+				}
+			}
+		}
+	}
+	return true
+}
+
+// setAt records a flag whose value is the scalar node v of a document
+// written in the string at path.
+func (a *apiServer) setAt(name string, v *yaml.Node, at string) {
+	if v.Kind != yaml.ScalarNode {
+		return
+	}
+	name = strings.ReplaceAll(name, "_", "-")
+	a.flags[name] = append(a.flags[name], flagValue{value: v.Value, path: at, line: v.Line - 1, known: !expands(v.Value)})
+}
+
+// mappingValue is the value of key in a mapping node, nil when absent.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
 // set records a flag written as a configuration value: a string, or a
 // scalar YAML typed otherwise (an unquoted true in extraArgs).
 func (a *apiServer) set(name string, v any, at string) {
@@ -377,7 +567,7 @@ func (a *apiServer) set(name string, v any, at string) {
 		return
 	}
 	name = strings.ReplaceAll(name, "_", "-")
-	a.flags[name] = append(a.flags[name], flagValue{value: s, path: at, line: -1, known: !strings.Contains(s, "$(") && !strings.Contains(s, "${")})
+	a.flags[name] = append(a.flags[name], flagValue{value: s, path: at, line: -1, known: !expands(s)})
 }
 
 // last is the value of a flag that takes one value: the last written.
@@ -397,7 +587,7 @@ func (a *apiServer) issuers() (issuers []flagValue, written bool) {
 		return vs, true
 	}
 	switch a.form {
-	case formKubeadm, formClusterAPI:
+	case formKubeadm, formClusterAPI, formKind:
 		return []flagValue{{value: kubeadmDefaultIssue + a.dnsDomain, path: a.at, line: -1, known: true}}, false
 	case formOpenShift:
 		return []flagValue{{value: "https://kubernetes.default.svc", path: a.at, line: -1, known: true}}, false

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -28,6 +30,11 @@ var AutomountedToken = &analyzer.Rule{
 		"(environment overlays side by side, a directory of test cases), the one nearest to the workload decides: " +
 		"in the same file, then the same directory, then the closest directory up the tree. The message says " +
 		"which object decided, and where it is.\n\n" +
+		"A static pod gets no token: the kubelet runs it from a manifest on its node without a ServiceAccount, " +
+		"and a static pod cannot refer to one. Where the file lies is not known, so the pod must say it: a bare " +
+		"Pod on the host network labelled `tier: control-plane`, with a `system-node-critical` priority (or " +
+		"`system-cluster-critical` in `kube-system`), or running kube-apiserver, kube-controller-manager, " +
+		"kube-scheduler or etcd (kubeadm's and kops's control plane).\n\n" +
 		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
 		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
 		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
@@ -146,6 +153,12 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 	if written {
 		a.path = field
 	}
+	if why, ok := staticPod(p.Object, ps); ok {
+		a.on = false
+		a.reason = "The pod is a static pod (" + why + "), which the kubelet runs without a ServiceAccount token"
+		a.account = serviceAccountRef(p, ps)
+		return a
+	}
 	switch v := raw.(type) {
 	case bool:
 		a.on = v
@@ -194,6 +207,54 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 			pod, ref, via, where, describeValue(v))
 	}
 	return a
+}
+
+// staticPod reports whether a Pod is written to be a static pod: one the
+// kubelet runs from a manifest on its node (kubeadm's and kops's control
+// plane in /etc/kubernetes/manifests), which gets no ServiceAccount token,
+// since the ServiceAccount admission plugin leaves mirror pods alone and a
+// static pod cannot refer to a ServiceAccount. Where the file lies is not
+// known, so the pod must say it: a bare Pod on the host network labelled
+// tier: control-plane, with a system-node-critical priority (or
+// system-cluster-critical in kube-system), or running a control-plane
+// component.
+// why says which.
+func staticPod(o *analyzer.Object, ps analyzer.PodSpec) (why string, ok bool) {
+	if o.Kind != "Pod" || o.APIVersion != "v1" || !ps.Spec.HostNetwork {
+		return "", false
+	}
+	if tier, _ := o.Lookup("metadata.labels.tier"); tier == "control-plane" {
+		return "on the host network, labelled tier: control-plane", true
+	}
+	switch pc := ps.Spec.PriorityClassName; {
+	case pc == "system-node-critical", pc == "system-cluster-critical" && o.Namespace == "kube-system":
+		return "on the host network, with priority " + pc, true
+	}
+	if len(apiServers(o)) > 0 {
+		return "on the host network, running kube-apiserver", true
+	}
+	for _, c := range ps.Spec.Containers {
+		switch b := program(append(append([]string(nil), c.Command...), c.Args...)); b {
+		case "kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd":
+			return "on the host network, running " + b, true
+		}
+	}
+	return "", false
+}
+
+// program is the base name of the program a command line runs, through
+// the runners that run the rest of their command line (/go-runner and its
+// flags, tini, dumb-init, env); "" for an empty command line.
+func program(words []string) string {
+	i := 0
+	for i < len(words) && runners[path.Base(words[i])] {
+		for i++; i < len(words) && strings.HasPrefix(words[i], "-"); i++ {
+		}
+	}
+	if i < len(words) {
+		return path.Base(words[i])
+	}
+	return ""
 }
 
 // serviceAccountName is the name of the pod's ServiceAccount, as the

@@ -25,8 +25,8 @@ var IssuerNotHTTPS = &analyzer.Rule{
 		"and the API server serves those documents only for an `https://` issuer. A bare name such as " +
 		"`kubernetes.default.svc`, or an `http://` URL, leaves discovery off, so no external verifier can " +
 		"use the tokens. The issuer that signs is the first one written; later ones are only accepted (kept " +
-		"while tokens of an old issuer are still in use) and are not reported. kubeadm's, kops's and OpenShift's " +
-		"own default issuers are https URLs.",
+		"while tokens of an old issuer are still in use) and are not reported. kubeadm's (and so kind's and " +
+		"Cluster API's), kops's, Gardener's and OpenShift's own default issuers are https URLs.",
 	Remediation: "Set the issuer to an https URL the verifiers can reach, such as https://kubernetes.default.svc.cluster.local or the public URL of the discovery documents, and keep the old issuer listed after it until the tokens it signed have expired.",
 	Example: `apiVersion: kops.k8s.io/v1alpha2
 kind: Cluster
@@ -83,10 +83,13 @@ var TokenFlagsMissing = &analyzer.Rule{
 	Severity: analyzer.SeverityError,
 	Description: "Since Kubernetes 1.20 the API server refuses to start without `--service-account-issuer` and " +
 		"`--service-account-signing-key-file`: they are what it signs bound service-account tokens with. " +
-		"kubeadm, Cluster API and kops supply both when their configuration does not, so only a container " +
+		"kubeadm, kind, Cluster API, kops, Gardener and OpenShift supply both when their configuration does not, so only a container " +
 		"that runs `kube-apiserver` itself (a hand-written static pod, a hosted control plane's Deployment) is " +
-		"checked. `--service-account-key-file` only verifies tokens and signs none. When an argument is " +
-		"filled from an environment variable (`$(FLAGS)`), or a script expands one into the command line, the " +
+		"checked. `--service-account-key-file` only verifies tokens and signs none; an external signer " +
+		"(`--service-account-signing-endpoint`, Kubernetes 1.32 and later) stands for the signing key. A " +
+		"`kube-apiserver --version` or `--help` serves nothing, and HyperShift's `--openshift-config` reads the " +
+		"flags from a file, so neither is checked. When an argument is " +
+		"filled from an environment variable (`$(FLAGS)`, or a template's `${FLAGS}`), or a script expands one into the command line, the " +
 		"flags cannot all be known and nothing is reported.",
 	Remediation: "Pass --service-account-issuer with an https URL and --service-account-signing-key-file with the private key whose public half --service-account-key-file lists.",
 	Example: `apiVersion: v1
@@ -131,16 +134,19 @@ func checkTokenFlagsMissing(p *analyzer.Pass) {
 			continue
 		}
 		var missing []string
-		for _, f := range []string{flagIssuer, flagSigningKey} {
-			if _, ok := a.last(f); !ok {
-				missing = append(missing, "--"+f)
-			}
+		if _, ok := a.last(flagIssuer); !ok {
+			missing = append(missing, "--"+flagIssuer)
+		}
+		_, key := a.last(flagSigningKey)
+		_, external := a.last(flagSigningEndpoint) // an external signer (Kubernetes 1.32+)
+		if !key && !external {
+			missing = append(missing, "--"+flagSigningKey)
 		}
 		if len(missing) == 0 {
 			continue
 		}
 		extra := ""
-		if _, ok := a.last(flagKeyFile); ok && len(a.flags[flagSigningKey]) == 0 {
+		if _, ok := a.last(flagKeyFile); ok && !key && !external {
 			extra = " (--service-account-key-file only verifies tokens: it signs none)"
 		}
 		a.report(p, "%s runs without %s, so it does not start. Since Kubernetes 1.20 the API server requires an "+
@@ -415,7 +421,8 @@ var MaxExpirationTooLong = &analyzer.Rule{
 		"tokens included. Set above the longest expiration this repository accepts (`settings.maxTokenExpiration`, " +
 		"24h by default, as TL103 applies it to each pod), it lets any pod hold a token that long, and a stolen " +
 		"one works as long. Without the flag there is no cap (TL103 still reports the pods that ask for too much), " +
-		"so only a written value is checked.",
+		"so only a written value is checked. Gardener keeps a Shoot's `maxTokenExpiration` at 720h (30 days) or " +
+		"more, so on a Shoot only a value above both that and the setting is reported.",
 	Remediation: "Lower --service-account-max-token-expiration to the longest lifetime you allow (settings.maxTokenExpiration), or raise that setting if the longer lifetime is intended.",
 	Example: `apiVersion: kubeadm.k8s.io/v1beta3
 kind: ClusterConfiguration
@@ -442,14 +449,21 @@ func checkMaxExpirationTooLong(p *analyzer.Pass) {
 			continue
 		}
 		d, err := time.ParseDuration(v.value)
-		limit := time.Duration(p.Settings.MaxTokenExpiration) * time.Second
+		limit, by := time.Duration(p.Settings.MaxTokenExpiration)*time.Second, "settings.maxTokenExpiration"
+		if a.form == formGardener && limit < gardenerMinExpiration {
+			limit, by = gardenerMinExpiration, "Gardener's minimum, above settings.maxTokenExpiration"
+		}
 		if err != nil || d <= limit {
 			continue
 		}
-		v.report(p, "%s lets tokens live %s, longer than the %s allowed (settings.maxTokenExpiration). A "+
-			"TokenRequest may ask for that long, so any pod may hold such a token, and a stolen one works as long", a.what, lifetime(d), lifetime(limit))
+		v.report(p, "%s lets tokens live %s, longer than the %s allowed (%s). A TokenRequest may ask for that "+
+			"long, so any pod may hold such a token, and a stolen one works as long", a.what, lifetime(d), lifetime(limit), by)
 	}
 }
+
+// gardenerMinExpiration is the shortest maximum token lifetime Gardener
+// accepts for a Shoot.
+const gardenerMinExpiration = 720 * time.Hour
 
 // lifetime writes a duration as people do: "720h (30 days)", "90m".
 func lifetime(d time.Duration) string {
