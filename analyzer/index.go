@@ -34,6 +34,15 @@ type Fact[T any] struct {
 	// still called on any object of the kind the first pass parses, and
 	// should return the zero value for one that does not hold the word.
 	Mentions string
+	// When, when set, are words without which the run needs no fact at
+	// all: unless a document of the input holds one of them as a word (or
+	// an escape sequence that could spell one), the fact is not kept, and
+	// its documents are not parsed. TL503 needs the audiences projected
+	// tokens request only when the input configures an API server's
+	// audiences ("api-audiences", "apiAudiences"). The first pass finds
+	// out, and a pass of its own then keeps the fact. A run that holds its
+	// objects (Load) keeps every fact.
+	When []string
 }
 
 // Facts is a Fact of any type, for Rule.Facts.
@@ -42,12 +51,14 @@ type Facts interface {
 	KeptOf() (group, kind string)
 	export(*Object) any
 	mentions() string
+	when() []string
 }
 
 // KeptOf is the group and kind of the objects the fact is kept of.
 func (f *Fact[T]) KeptOf() (group, kind string) { return f.Group, f.Kind }
 func (f *Fact[T]) export(o *Object) any         { return f.Export(o) }
 func (f *Fact[T]) mentions() string             { return f.Mentions }
+func (f *Fact[T]) when() []string               { return f.When }
 
 // matches reports whether the fact is kept of objects of the group and kind.
 func matches(f Facts, group, kind string) bool {
@@ -252,13 +263,14 @@ func (ix *Index) wants(group, kind string) bool {
 	return false
 }
 
-// add keeps the facts of an object. Objects must be added in input order:
-// the first of duplicates is the one Get finds.
-func (ix *Index) add(o *Object) {
+// add keeps the facts of an object, of the facts only accepts (all when
+// nil). Objects must be added in input order: the first of duplicates is
+// the one Get finds.
+func (ix *Index) add(o *Object, only func(Facts) bool) {
 	group := o.Group()
 	k := indexKey{group, o.Kind, o.Namespace, o.Name}
 	for f, t := range ix.tables {
-		if !matches(f, group, o.Kind) {
+		if !matches(f, group, o.Kind) || only != nil && !only(f) {
 			continue
 		}
 		e := factEntry{seq: len(t.list), key: k, ref: o.Ref(), file: o.File, value: f.export(o)}

@@ -60,7 +60,7 @@ func indexOf(objects []*Object, facts ...Facts) *Index {
 	ix := NewIndex(facts...)
 	for _, o := range objects {
 		if ix.wants(o.Group(), o.Kind) {
-			ix.add(o)
+			ix.add(o, nil)
 		}
 	}
 	return ix

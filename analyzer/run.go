@@ -279,7 +279,7 @@ func RunWith(in *Input, reg *Registry, opts Options) *Report {
 func (c *checker) checkLoaded(in *Input) {
 	for _, o := range in.Objects {
 		if c.ix.wants(o.Group(), o.Kind) {
-			c.ix.add(o)
+			c.ix.add(o, nil)
 		}
 	}
 	ordered(func(yield func(*Object)) {
@@ -293,22 +293,51 @@ func (c *checker) checkLoaded(in *Input) {
 
 // checkStreamed checks an input from Open in two passes: the first keeps
 // the facts of the documents that may hold their kinds, the second parses
-// and checks every document that is not context.
+// and checks every document that is not context. Facts that need a word
+// of the input (Fact.When) get a pass between the two, when the first has
+// seen one.
 func (c *checker) checkStreamed(in *Input, facts []Facts) {
 	first := true
-	if len(facts) > 0 {
-		pf := newPrefilter(facts)
-		pass(in, true, false, func(*source) bool { return true },
-			func(_ *source, ch *chunk) bool { return pf.keeps(ch.text) },
+	// Facts that name words (Fact.When) are kept by a pass of their own,
+	// only when the first pass has seen a document that holds one.
+	var eager, later []Facts
+	var when [][]byte
+	for _, f := range facts {
+		if len(f.when()) == 0 {
+			eager = append(eager, f)
+			continue
+		}
+		later = append(later, f)
+		for _, w := range f.when() {
+			when = append(when, []byte(w))
+		}
+	}
+	triggered := false
+	keepFacts := func(fs []Facts, watch bool) {
+		pf := newPrefilter(fs)
+		of := func(f Facts) bool { return slices.Contains(fs, f) }
+		pass(in, first, false, func(*source) bool { return true },
+			func(_ *source, ch *chunk) bool {
+				if watch && !triggered {
+					triggered = mentionsAny(ch.text, when)
+				}
+				return pf.keeps(ch.text)
+			},
 			(*source).parse,
 			func(_ *source, r chunkResult) {
 				for _, o := range r.objects {
 					if c.ix.wants(o.Group(), o.Kind) {
-						c.ix.add(o)
+						c.ix.add(o, of)
 					}
 				}
 			})
 		first = false
+	}
+	if len(facts) > 0 {
+		keepFacts(eager, len(later) > 0)
+	}
+	if triggered {
+		keepFacts(later, false)
 	}
 	pass(in, first, true, func(s *source) bool { return !s.context }, func(*source, *chunk) bool { return true },
 		func(s *source, ch *chunk) checked {

@@ -214,6 +214,17 @@ func newPrefilter(facts []Facts) *prefilter {
 	return pf
 }
 
+// mentionsAny reports whether the text may hold one of the words: as a
+// word, or spelt by an escape sequence.
+func mentionsAny(text []byte, words [][]byte) bool {
+	for _, w := range words {
+		if holdsWord(text, w) {
+			return true
+		}
+	}
+	return len(words) > 0 && mayEscape(text)
+}
+
 // keeps reports whether the first pass parses the document.
 func (pf *prefilter) keeps(text []byte) bool {
 	if len(pf.kinds) > 0 && mayHold(text, pf.kinds) {

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"weak"
 )
@@ -117,6 +118,55 @@ func TestMayHold(t *testing.T) {
 	}
 	if !mayHold([]byte("kind: Pod"), [][]byte{[]byte("Secret"), nil}) {
 		t.Error("a fact of every kind does not take every document")
+	}
+}
+
+// A fact that needs a word of the input (Fact.When) is kept only when a
+// document holds it, by a pass of its own, and what it keeps is what a run
+// that holds its objects keeps.
+func TestFactWhen(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pod := write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  namespace: x\nspec:\n  containers: []\n")
+	sa := write("sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: s\n  namespace: x\n")
+	trigger := write("trigger.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: x\ndata:\n  api-audiences: vault\n")
+	var exported atomic.Int32
+	pods := &Fact[string]{Kind: "Pod", When: []string{"api-audiences"}, Export: func(o *Object) string { exported.Add(1); return o.Name }}
+	accounts := &Fact[string]{Kind: "ServiceAccount", Export: func(o *Object) string { return o.Name }}
+	var seen atomic.Int32
+	rule := &Rule{ID: "T1", Slug: "t", Title: "t", Severity: SeverityNote, Description: "d", Facts: []Facts{pods, accounts},
+		Check: func(p *Pass) {
+			if p.Object.Kind == "ConfigMap" {
+				if _, ok := pods.Get(p.Index, "x", "a"); ok {
+					seen.Add(1)
+				}
+			}
+			if _, ok := accounts.Get(p.Index, "x", "s"); !ok {
+				t.Error("the fact without words was not kept")
+			}
+		}}
+	reg, err := NewRegistry(rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Run((&Loader{}).Open([]string{pod, sa}), reg, DefaultSettings)
+	if n := exported.Load(); n != 0 {
+		t.Errorf("without its word in the input, the fact was exported %d times", n)
+	}
+	Run((&Loader{}).Open([]string{pod, sa, trigger}), reg, DefaultSettings)
+	if exported.Load() != 1 || seen.Load() != 1 {
+		t.Errorf("with its word in the input, the fact was exported %d times and found %d times, want 1 and 1", exported.Load(), seen.Load())
+	}
+	seen.Store(0)
+	Run((&Loader{}).Load([]string{pod, sa, trigger}), reg, DefaultSettings)
+	if seen.Load() != 1 {
+		t.Error("a run that holds its objects does not keep the fact")
 	}
 }
 

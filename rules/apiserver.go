@@ -154,6 +154,9 @@ func apiServers(o *analyzer.Object) []apiServer {
 	}
 	var out []apiServer
 	for i, c := range ps.Spec.Containers {
+		if !mentionsAPIServer(c.Image, c.Command, c.Args) {
+			continue // most containers: nothing to read
+		}
 		at := fmt.Sprintf("%s.containers[%d]", ps.Path, i)
 		var args []flagValue
 		for j, s := range c.Command {
@@ -177,6 +180,23 @@ func apiServers(o *analyzer.Object) []apiServer {
 		}
 	}
 	return out
+}
+
+// mentionsAPIServer reports whether a container may run kube-apiserver:
+// its image is kube-apiserver's, or a word of its command line names
+// "apiserver" (kube-apiserver, hyperkube apiserver, a script).
+func mentionsAPIServer(image string, command, args []string) bool {
+	if apiServerImage(image) {
+		return true
+	}
+	for _, l := range [][]string{command, args} {
+		for _, w := range l {
+			if strings.Contains(w, "apiserver") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // argValue is a container's argument; $(VAR) is expanded by the kubelet.

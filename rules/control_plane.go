@@ -164,7 +164,12 @@ type requestedAudience struct {
 
 // tokenAudiences are the audiences the run's projected tokens request,
 // for TL503 and TL504 on the API server's audiences.
+//
+// They are needed only when the input configures an API server's
+// audiences (When): most repositories do not, and then the documents of
+// projected tokens are not parsed twice.
 var tokenAudiences = &analyzer.Fact[[]requestedAudience]{Group: "*", Kind: "*", Mentions: "audience",
+	When: []string{"api-audiences", "api_audiences", "apiAudiences"},
 	Export: func(o *analyzer.Object) []requestedAudience {
 		var out []requestedAudience
 		for _, t := range objectTokenSources(o) {
