@@ -902,7 +902,7 @@ func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
 	o.APIVersion, o.Kind = apiVersion, kind
 	meta, _ := m["metadata"].(map[string]any)
 	o.Name, _ = meta["name"].(string)
-	if !clusterScoped[kind] {
+	if !isClusterScoped(apiVersion, kind) {
 		o.Namespace, _ = meta["namespace"].(string)
 		if o.Namespace == "" {
 			o.Namespace = l.Namespace

@@ -57,6 +57,24 @@ var clusterScoped = map[string]bool{
 	"VolumeAttributesClass": true,
 }
 
+// clusterScopedGroups are API groups whose kinds all have no namespace:
+// OpenShift's cluster configuration (the cluster Authentication, OAuth,
+// Proxy, ...), and configuration files that are not API objects at all
+// (kubeadm's, kind's and kops's, whose Cluster is named by its DNS name).
+var clusterScopedGroups = map[string]bool{
+	"config.openshift.io": true, "kubeadm.k8s.io": true, "kind.x-k8s.io": true, "kops.k8s.io": true,
+}
+
+// isClusterScoped reports whether objects of the apiVersion and kind have
+// no namespace.
+func isClusterScoped(apiVersion, kind string) bool {
+	if clusterScoped[kind] {
+		return true
+	}
+	group, _, _ := strings.Cut(apiVersion, "/")
+	return strings.Contains(apiVersion, "/") && clusterScopedGroups[group]
+}
+
 // fieldError is a field whose value has the wrong type for its Kubernetes type.
 type fieldError struct {
 	path string

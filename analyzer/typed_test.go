@@ -418,3 +418,23 @@ func TestLocatingFieldErrorsCostsAFewDecodes(t *testing.T) {
 		})
 	}
 }
+
+func TestIsClusterScoped(t *testing.T) {
+	for _, tt := range []struct {
+		apiVersion, kind string
+		want             bool
+	}{
+		{"rbac.authorization.k8s.io/v1", "ClusterRole", true},
+		{"v1", "Pod", false},
+		{"config.openshift.io/v1", "Authentication", true},
+		{"operator.openshift.io/v1", "Authentication", false},
+		{"kops.k8s.io/v1alpha2", "Cluster", true},
+		{"cluster.x-k8s.io/v1beta1", "Cluster", false},
+		{"kubeadm.k8s.io/v1beta4", "ClusterConfiguration", true},
+		{"kubeadm.k8s.io", "Foo", false},
+	} {
+		if got := isClusterScoped(tt.apiVersion, tt.kind); got != tt.want {
+			t.Errorf("isClusterScoped(%q, %q) = %v, want %v", tt.apiVersion, tt.kind, got, tt.want)
+		}
+	}
+}

@@ -11,7 +11,9 @@ var NamespaceOnClusterScoped = &analyzer.Rule{
 	Description: "A ClusterRole, a ClusterRoleBinding, a Namespace and the other cluster-scoped kinds have no " +
 		"namespace: the API server ignores `metadata.namespace` on them. A reader takes the object for one that " +
 		"applies in that namespace only, and a ClusterRoleBinding \"in\" a namespace still grants its ClusterRole " +
-		"in every namespace. Written on a ClusterRoleBinding, it usually means a RoleBinding was meant.",
+		"in every namespace. Written on a ClusterRoleBinding, it usually means a RoleBinding was meant. The " +
+		"cluster-scoped kinds are Kubernetes' own, OpenShift's cluster configuration (`config.openshift.io`, " +
+		"such as the cluster `Authentication`) and kops's; custom kinds tokenlint does not know are never reported.",
 	Remediation: "Remove metadata.namespace, or use the namespaced kind (a RoleBinding instead of a ClusterRoleBinding) if the grant was meant for that namespace.",
 	Example: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
