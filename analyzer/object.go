@@ -61,13 +61,13 @@ func (o *Object) Ref() Ref {
 }
 
 // String is "Kind namespace/name", or "Kind name" without a namespace, or
-// "Kind" alone for a document that names no object (a kubeadm
-// configuration file).
+// "Kind" alone for a document with neither (a kubeadm configuration
+// file).
 func (r Ref) String() string {
 	switch {
 	case r.Kind == "":
 		return ""
-	case r.Name == "":
+	case r.Name == "" && r.Namespace == "":
 		return r.Kind
 	case r.Namespace == "":
 		return r.Kind + " " + r.Name

@@ -3,13 +3,14 @@ package rules
 // Where the API server is configured: the one helper the control-plane
 // rules (TL5xx) read, as the pod-spec helper is for workloads. Each form
 // names the kube-apiserver flags its own way; apiServers reads them all
-// into flags, each with the field path (and, in a script, the line) where
+// into flags, each with the field path (and, in a string, the line) where
 // it is written.
 
 import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,55 +35,63 @@ const (
 	// formClusterAPI is Cluster API's KubeadmControlPlane (and its
 	// template, and KubeadmConfig), which embeds kubeadm's configuration.
 	formClusterAPI
-	// formKops is a kops Cluster's spec.kubeAPIServer; kops supplies the
-	// issuer and keys.
-	formKops
-	// formOpenShift is OpenShift's cluster Authentication, whose operator
-	// runs the API server with every other flag.
-	formOpenShift
 	// formKind is a kind cluster's kubeadmConfigPatches: kind merges them
 	// into the kubeadm configuration it runs, so kubeadm's defaults apply.
 	formKind
-	// formGardener is a Gardener Shoot's serviceAccountConfig, which
+	// formKops is a kops Cluster's spec.kubeAPIServer; kops supplies the
+	// issuer and keys.
+	formKops
+	// formGardener is a Gardener Shoot's kubeAPIServer settings, which
 	// Gardener turns into the flags of the shoot's API server; Gardener
 	// supplies the issuer and keys, and keeps the maximum token lifetime
-	// between 720h and 2160h.
+	// at 720h or more.
 	formGardener
+	// formOpenShift is OpenShift's cluster Authentication, whose operator
+	// runs the API server with every other flag.
+	formOpenShift
 )
 
 // apiServer is one API server configuration that an object makes, read for
 // its token settings.
 type apiServer struct {
 	form apiServerForm
-	// path is the field path of the configuration: the container, kubeadm's
-	// apiServer mapping, kops's spec.kubeAPIServer, OpenShift's spec.
-	// Findings about a flag it lacks point at at (at its line atLine, when
-	// not negative: the line of a script that runs kube-apiserver).
-	path, at string
-	atLine   int
 	// what names it in messages: `kube-apiserver in container "x"`.
 	what string
+	// at is where a finding about the configuration as a whole (a flag it
+	// lacks) points: the word that runs kube-apiserver, the apiServer
+	// mapping; atLine, when not negative, is the line within the script
+	// string at at.
+	at     string
+	atLine int
+	// image is the container's image, for a container.
+	image string
 	// flags are the kube-apiserver flags it sets, by name (without the
 	// dashes), each value as and where written, in order.
 	flags map[string][]flagValue
 	// opaque is set when some flags cannot be read: an argument filled
-	// from $(VAR), a script's word that expands a variable. Nothing is
-	// then said about the flags it lacks.
+	// from $(VAR), a script's word that expands a variable, a file the
+	// flags come from. Nothing is then said about the flags it lacks.
 	opaque bool
-	// dnsDomain is kubeadm's networking.dnsDomain, for its default issuer.
-	dnsDomain string
+	// defaultIssuer is the issuer the form supplies when none is written:
+	// kubeadm's https://kubernetes.default.svc.<dnsDomain>, kops's and
+	// OpenShift's; empty for a container, or when it cannot be known.
+	defaultIssuer string
 }
 
 // flagValue is one value of a flag as written.
 type flagValue struct {
 	value string
 	// path is the field of the value; line, when not negative, is the
-	// value's line within the script string at path.
+	// value's line within the string at path (a script, a kind patch).
 	path string
 	line int
-	// known is false when the value expands a variable ($(VAR) in a
-	// container's arguments, $X in a script): it is not what it says.
+	// known is false when the value expands a variable ($(VAR) the
+	// kubelet cannot fill, $X in a script, a template's ${X}): it is not
+	// what it says.
 	known bool
+	// accepted marks an issuer that is only accepted, never signs: kops's
+	// additionalServiceAccountIssuers, Gardener's acceptedIssuers.
+	accepted bool
 }
 
 // report reports a finding at the value.
@@ -104,46 +113,40 @@ func (a *apiServer) report(p *analyzer.Pass, format string, args ...any) {
 const (
 	flagIssuer          = "service-account-issuer"
 	flagSigningKey      = "service-account-signing-key-file"
+	flagSigningEndpoint = "service-account-signing-endpoint"
 	flagKeyFile         = "service-account-key-file"
 	flagAudiences       = "api-audiences"
 	flagMaxExpiration   = "service-account-max-token-expiration"
 	flagExtendExpiry    = "service-account-extend-token-expiration"
-	flagJWKSURI         = "service-account-jwks-uri"
-	flagSigningEndpoint = "service-account-signing-endpoint"
-	kubeadmDefaultKey   = "/etc/kubernetes/pki/sa.key"
-	kubeadmDefaultIssue = "https://kubernetes.default.svc."
 )
 
-// apiServerKinds are the kinds apiServers reads, besides workloads.
-var apiServerKinds = map[string]string{
-	"ClusterConfiguration":        "kubeadm.k8s.io",
-	"KubeadmControlPlane":         "controlplane.cluster.x-k8s.io",
-	"KubeadmControlPlaneTemplate": "controlplane.cluster.x-k8s.io",
-	"KubeadmConfig":               "bootstrap.cluster.x-k8s.io",
-	"Cluster":                     "kops.k8s.io",
-	"Authentication":              "config.openshift.io",
-	"Shoot":                       "core.gardener.cloud",
+// apiServerKinds are the kinds apiServers reads, besides workloads, each
+// with its group and how to read it.
+var apiServerKinds = map[string]struct {
+	group string
+	read  func(*analyzer.Object) []apiServer
+}{
+	"ClusterConfiguration": {"kubeadm.k8s.io", func(o *analyzer.Object) []apiServer {
+		return kubeadmAPIServer(o, "", formKubeadm, "kubeadm ClusterConfiguration")
+	}},
+	"KubeadmControlPlane": {"controlplane.cluster.x-k8s.io", func(o *analyzer.Object) []apiServer {
+		return kubeadmAPIServer(o, "spec.kubeadmConfigSpec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmControlPlane %q", o.Name))
+	}},
+	"KubeadmControlPlaneTemplate": {"controlplane.cluster.x-k8s.io", func(o *analyzer.Object) []apiServer {
+		return kubeadmAPIServer(o, "spec.template.spec.kubeadmConfigSpec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmControlPlaneTemplate %q", o.Name))
+	}},
+	"KubeadmConfig": {"bootstrap.cluster.x-k8s.io", func(o *analyzer.Object) []apiServer {
+		return kubeadmAPIServer(o, "spec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmConfig %q", o.Name))
+	}},
+	"Cluster":        {"kops.k8s.io", kopsAPIServer},
+	"Shoot":          {"core.gardener.cloud", gardenerAPIServer},
+	"Authentication": {"config.openshift.io", openShiftAPIServer},
 }
 
 // apiServers lists the API server configurations the object makes.
 func apiServers(o *analyzer.Object) []apiServer {
-	if group, ok := apiServerKinds[o.Kind]; ok && o.Group() == group {
-		switch o.Kind {
-		case "ClusterConfiguration":
-			return kubeadmAPIServer(o, "", formKubeadm, "kubeadm ClusterConfiguration")
-		case "KubeadmControlPlane":
-			return kubeadmAPIServer(o, "spec.kubeadmConfigSpec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmControlPlane %q", o.Name))
-		case "KubeadmControlPlaneTemplate":
-			return kubeadmAPIServer(o, "spec.template.spec.kubeadmConfigSpec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmControlPlaneTemplate %q", o.Name))
-		case "KubeadmConfig":
-			return kubeadmAPIServer(o, "spec.clusterConfiguration", formClusterAPI, fmt.Sprintf("KubeadmConfig %q", o.Name))
-		case "Cluster":
-			return kopsAPIServer(o)
-		case "Shoot":
-			return gardenerAPIServer(o)
-		case "Authentication":
-			return openShiftAPIServer(o)
-		}
+	if k, ok := apiServerKinds[o.Kind]; ok && o.Group() == k.group {
+		return k.read(o)
 	}
 	if o.Kind == "Cluster" && o.Group() == "kind.x-k8s.io" {
 		return kindAPIServer(o)
@@ -157,25 +160,29 @@ func apiServers(o *analyzer.Object) []apiServer {
 		if !mentionsAPIServer(c.Image, c.Command, c.Args) {
 			continue // most containers: nothing to read
 		}
+		env := map[string]string{}
+		for _, e := range c.Env {
+			if e.ValueFrom == nil {
+				env[e.Name] = e.Value
+			}
+		}
 		at := fmt.Sprintf("%s.containers[%d]", ps.Path, i)
 		var args []flagValue
 		for j, s := range c.Command {
-			args = append(args, argValue(s, analyzer.IndexPath(at+".command", j)))
+			args = append(args, argValue(s, analyzer.IndexPath(at+".command", j), env))
 		}
 		for j, s := range c.Args {
-			args = append(args, argValue(s, analyzer.IndexPath(at+".args", j)))
+			args = append(args, argValue(s, analyzer.IndexPath(at+".args", j), env))
 		}
-		a := apiServer{atLine: -1, form: formPod, path: at, what: fmt.Sprintf("kube-apiserver in container %q", c.Name), flags: map[string][]flagValue{}}
+		a := apiServer{form: formPod, what: fmt.Sprintf("kube-apiserver in container %q", c.Name), image: c.Image, atLine: -1, flags: map[string][]flagValue{}}
 		if start, ok := apiServerStart(args, c.Image, len(c.Command)); ok {
 			a.at = args[max(start-1, 0)].path
 			a.readFlags(args[start:])
-		} else if script, rest, ok := apiServerScript(args, len(c.Command)); !ok || !a.readScript(script, rest) {
+		} else if script, rest, ok := apiServerScript(args, len(c.Command)); !ok || !a.readScript(script, rest, env) {
 			continue
-		} else {
-			a.at = script.path
 		}
 		// kube-apiserver --version (a preflight Job) serves nothing.
-		if len(a.flags["version"]) == 0 && len(a.flags["help"]) == 0 {
+		if !a.informational() {
 			out = append(out, a)
 		}
 	}
@@ -199,37 +206,67 @@ func mentionsAPIServer(image string, command, args []string) bool {
 	return false
 }
 
-// argValue is a container's argument; $(VAR) is expanded by the kubelet.
-func argValue(s, at string) flagValue {
+// argValue is a container's argument, $(VAR) expanded as the kubelet
+// expands it from the container's literal environment.
+func argValue(s, at string, env map[string]string) flagValue {
+	s = expandKubeVars(s, env)
 	return flagValue{value: s, path: at, line: -1, known: !expands(s)}
 }
 
-// expands reports whether a value expands a variable: the kubelet's $(VAR),
-// or a template's ${VAR} (envsubst, Cluster API's clusterctl) not yet
+// expands reports whether a value expands a variable: the kubelet's $(VAR)
+// left unexpanded, or a template's ${VAR} (envsubst, clusterctl) not yet
 // filled in.
 func expands(s string) bool {
 	return strings.Contains(s, "$(") || strings.Contains(s, "${")
 }
 
+// programStart is the index of the program a command line runs, past the
+// runners that run the rest of it: /go-runner and its flags, tini and
+// dumb-init (and "--"), env and its assignments, timeout and its
+// duration, nohup, exec. len(words) when nothing is left.
+func programStart(words []string) int {
+	i := 0
+	for i < len(words) {
+		switch path.Base(words[i]) {
+		case "go-runner", "tini", "dumb-init", "nohup", "exec":
+			i++
+			for i < len(words) && strings.HasPrefix(words[i], "-") {
+				if words[i] == "--log-file" && i+1 < len(words) { // go-runner's, with its value apart
+					i++
+				}
+				i++
+			}
+		case "env":
+			for i++; i < len(words) && (strings.HasPrefix(words[i], "-") || strings.Contains(words[i], "=")); i++ {
+			}
+		case "timeout":
+			for i++; i < len(words) && strings.HasPrefix(words[i], "-"); i++ {
+			}
+			i++ // the duration
+		default:
+			return i
+		}
+	}
+	return i
+}
+
 // apiServerStart is where kube-apiserver's flags start in a container's
 // command and arguments: after the program, when the program is
-// kube-apiserver, run directly, by hyperkube, or by a wrapper that runs the
-// rest of its command line (/go-runner and its own flags, tini, dumb-init,
-// env); or from the first argument of a kube-apiserver image run without a
+// kube-apiserver, run directly, by hyperkube or by a runner (programStart);
+// or from the first argument of a kube-apiserver image run without a
 // command. ok is false for a container that runs anything else, such as one
 // that copies the binary.
 func apiServerStart(args []flagValue, image string, commands int) (int, bool) {
-	i := 0
-	for i < len(args) && runners[path.Base(args[i].value)] {
-		for i++; i < len(args) && strings.HasPrefix(args[i].value, "-"); i++ {
-		}
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = a.value
 	}
-	if i < len(args) {
-		switch path.Base(args[i].value) {
+	if i := programStart(words); i < len(words) {
+		switch path.Base(words[i]) {
 		case "kube-apiserver":
 			return i + 1, true
 		case "hyperkube":
-			if i+1 < len(args) && (args[i+1].value == "kube-apiserver" || args[i+1].value == "apiserver") {
+			if i+1 < len(words) && (words[i+1] == "kube-apiserver" || words[i+1] == "apiserver") {
 				return i + 2, true
 			}
 		}
@@ -255,9 +292,18 @@ func apiServerImage(image string) bool {
 	return false
 }
 
-// runners are programs that run the rest of their command line, after
-// their own flags.
-var runners = map[string]bool{"go-runner": true, "tini": true, "dumb-init": true, "env": true}
+// imageVersion is the Kubernetes minor version an image's tag names
+// (v1.19.16: 19); ok is false when the tag names none.
+func imageVersion(image string) (minor int, ok bool) {
+	m := imageTag.FindStringSubmatch(image)
+	if m == nil {
+		return 0, false
+	}
+	minor, err := strconv.Atoi(m[1])
+	return minor, err == nil
+}
+
+var imageTag = regexp.MustCompile(`:v1\.(\d+)(?:\.\d+)?(?:[-+@][^/]*)?$`)
 
 // apiServerScript is the script of a container that runs kube-apiserver
 // from a shell (`sh -c "exec /usr/local/bin/kube-apiserver --flag=…"`, `-ec`
@@ -269,7 +315,7 @@ func apiServerScript(args []flagValue, commands int) (script flagValue, rest []f
 		words[i] = execWord{a.value, a.path}
 	}
 	w, found := inlineScript(words, commands > 0)
-	if !found || !strings.Contains(w.text, "kube-apiserver") {
+	if !found || !strings.Contains(w.text, "apiserver") {
 		return flagValue{}, nil, false
 	}
 	for i, a := range args {
@@ -289,8 +335,8 @@ func apiServerScript(args []flagValue, commands int) (script flagValue, rest []f
 func (a *apiServer) readFlags(args []flagValue) {
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
-		if strings.HasPrefix(arg.value, "$(") || strings.HasPrefix(arg.value, "${") {
-			a.opaque = true
+		if !arg.known && !strings.HasPrefix(arg.value, "--") {
+			a.opaque = true // "$(FLAGS)" may be any flags
 		}
 		if !strings.HasPrefix(arg.value, "--") {
 			continue
@@ -299,9 +345,9 @@ func (a *apiServer) readFlags(args []flagValue) {
 			return
 		}
 		name, value, hasValue := strings.Cut(arg.value[2:], "=")
-		name = strings.ReplaceAll(name, "_", "-")
+		name = flagName(name)
 		if name == "openshift-config" {
-			a.opaque = true // OpenShift's API server reads its flags from that file
+			a.opaque = true // HyperShift's API server reads its flags from that file
 		}
 		v := arg
 		v.value = value
@@ -317,56 +363,84 @@ func (a *apiServer) readFlags(args []flagValue) {
 	}
 }
 
+// flagName is a flag's name as the API server reads it: "_" is "-".
+func flagName(name string) string { return strings.ReplaceAll(name, "_", "-") }
+
+// informational reports whether the command line only prints something:
+// kube-apiserver --version or --help.
+func (a *apiServer) informational() bool {
+	return len(a.flags["version"]) > 0 || len(a.flags["help"]) > 0
+}
+
 // booleanFlags are the kube-apiserver flags that take no separate value:
 // "--flag x" is the flag, then an argument.
 var booleanFlags = map[string]bool{
-	flagExtendExpiry: true, "service-account-lookup": true, "version": true, "help": true, "allow-privileged": true, "anonymous-auth": true,
-	"enable-bootstrap-token-auth": true, "enable-aggregator-routing": true, "profiling": true,
+	flagExtendExpiry: true, "service-account-lookup": true, "version": true, "help": true, "allow-privileged": true,
+	"anonymous-auth": true, "enable-bootstrap-token-auth": true, "enable-aggregator-routing": true, "profiling": true,
 	"enable-garbage-collector": true, "enable-priority-and-fairness": true, "contention-profiling": true,
 	"audit-log-compress": true, "logtostderr": true, "alsologtostderr": true, "enable-logs-handler": true,
 	"kubelet-https": true, "also-stdout": true,
 }
 
-// readScript reads the flags of a script's kube-apiserver command, each
-// at its line of the script; "$@" is the arguments that follow the script.
-// ok is false when no command of the script runs kube-apiserver.
-func (a *apiServer) readScript(script flagValue, rest []flagValue) (ok bool) {
+// readScript reads the flags of the script's command that runs
+// kube-apiserver to serve (not --version), each at its line of the script.
+// Variables the script or the container's environment set are expanded;
+// "$@" is the arguments that follow the script. ok is false when no
+// command of the script runs it.
+func (a *apiServer) readScript(script flagValue, rest []flagValue, env map[string]string) (ok bool) {
 	f, parsed := parseScript(script.value)
 	if !parsed {
 		return false
 	}
-	sh := &shellRun{}
+	sh := &shellRun{vars: maps.Clone(env)}
+	a.at = script.path
 	syntax.Walk(f, func(n syntax.Node) bool {
+		if ok {
+			return false
+		}
 		c, isCall := n.(*syntax.CallExpr)
-		if !isCall || ok {
-			return !ok
-		}
-		words := c.Args
-		for len(words) > 0 && sh.str(words[0]) == "exec" {
-			words = words[1:]
-		}
-		hyperkube := len(words) > 1 && path.Base(sh.str(words[0])) == "hyperkube"
-		if hyperkube {
-			words = words[1:]
-		}
-		if len(words) == 0 || path.Base(sh.str(words[0])) != "kube-apiserver" && !(hyperkube && sh.str(words[0]) == "apiserver") {
+		if !isCall {
 			return true
 		}
-		ok = true
-		a.atLine = int(words[0].Pos().Line()) - 1
+		if len(c.Args) == 0 {
+			for _, as := range c.Assigns { // NAME=value on a line of its own
+				if v, known := sh.literal(as.Value); as.Value != nil && known {
+					sh.vars[as.Name.Value] = v
+				}
+			}
+			return true
+		}
+		words := make([]string, len(c.Args))
+		for i, w := range c.Args {
+			words[i] = sh.str(w)
+		}
+		i := programStart(words)
+		hyperkube := i < len(words) && path.Base(words[i]) == "hyperkube"
+		if hyperkube {
+			i++
+		}
+		if i >= len(words) || path.Base(words[i]) != "kube-apiserver" && !(hyperkube && words[i] == "apiserver") {
+			return true
+		}
+		try := apiServer{flags: map[string][]flagValue{}}
 		var args []flagValue
-		for _, w := range words[1:] {
+		for _, w := range c.Args[i+1:] {
 			if allArgs(w) {
 				args = append(args, rest...)
 				continue
 			}
+			// An unknown word ("$FLAGS") may be any flags; readFlags
+			// says so unless it is the value of the flag before it.
 			s, known := sh.literal(w)
 			args = append(args, flagValue{value: s, path: script.path, line: int(w.Pos().Line()) - 1, known: known})
-			if !known && !strings.Contains(sh.str(w), "=") {
-				a.opaque = true // "$FLAGS" may be any flags
-			}
 		}
-		a.readFlags(args)
+		try.readFlags(args)
+		if try.informational() {
+			return true
+		}
+		ok = true
+		a.flags, a.opaque = try.flags, a.opaque || try.opaque
+		a.atLine = int(c.Args[i].Pos().Line()) - 1
 		return false
 	})
 	return ok
@@ -397,110 +471,137 @@ func kubeadmAPIServer(o *analyzer.Object, prefix string, form apiServerForm, wha
 			return nil
 		}
 	}
-	a := apiServer{atLine: -1, form: form, path: at, at: at, what: what, flags: map[string][]flagValue{}, dnsDomain: "cluster.local"}
+	a := apiServer{form: form, at: at, atLine: -1, what: what, flags: map[string][]flagValue{}}
+	dnsDomain := "cluster.local"
 	if d, ok := lookupString(o, analyzer.JoinPath(prefix, "networking.dnsDomain")); ok && d != "" {
-		a.dnsDomain = d
+		dnsDomain = d
 	}
+	a.defaultIssuer = kubeadmDefaultIssuer + dnsDomain
 	args := at + ".extraArgs"
 	raw, _ := o.Lookup(args)
 	switch m := raw.(type) {
 	case map[string]any:
 		for _, name := range slices.Sorted(maps.Keys(m)) {
-			a.set(name, m[name], analyzer.JoinPath(args, name))
+			a.set(name, m[name], analyzer.JoinPath(args, name), -1)
 		}
 	case []any:
 		for i, e := range m {
 			item, _ := e.(map[string]any)
 			name, _ := item["name"].(string)
 			if name != "" {
-				a.set(name, item["value"], analyzer.IndexPath(args, i)+".value")
+				a.set(name, item["value"], analyzer.IndexPath(args, i)+".value", -1)
 			}
 		}
 	}
 	return []apiServer{a}
 }
 
-// kopsFields are the kops Cluster's spec.kubeAPIServer fields of the
-// token flags.
-var kopsFields = map[string]string{
-	"serviceAccountIssuer":            flagIssuer,
-	"additionalServiceAccountIssuers": flagIssuer,
-	"serviceAccountSigningKeyFile":    flagSigningKey,
-	"serviceAccountKeyFile":           flagKeyFile,
-	"serviceAccountJWKSURI":           flagJWKSURI,
-	"apiAudiences":                    flagAudiences,
+// kubeadmDefaultIssuer is the issuer kubeadm supplies, before its DNS
+// domain.
+const kubeadmDefaultIssuer = "https://kubernetes.default.svc."
+
+// configField is a configuration field of a token flag; accepted marks
+// issuers that are only accepted.
+type configField struct {
+	field, flag string
+	accepted    bool
 }
 
-// kopsAPIServer reads a kops Cluster's spec.kubeAPIServer. Its issuer
-// comes first: kops adds the additional issuers after it.
-func kopsAPIServer(o *analyzer.Object) []apiServer {
-	const at = "spec.kubeAPIServer"
-	a := apiServer{atLine: -1, form: formKops, path: at, at: at, what: fmt.Sprintf("kops Cluster %q", o.Name), flags: map[string][]flagValue{}}
-	m, _ := mustLookup(o, at).(map[string]any)
-	for _, field := range []string{"serviceAccountIssuer", "additionalServiceAccountIssuers", "serviceAccountSigningKeyFile", "serviceAccountKeyFile", "serviceAccountJWKSURI", "apiAudiences"} {
-		v, ok := m[field]
+// kopsFields are a kops Cluster's spec.kubeAPIServer fields of the token
+// flags, in the order kops writes them: its issuer before the additional
+// ones.
+var kopsFields = []configField{
+	{"serviceAccountIssuer", flagIssuer, false}, {"additionalServiceAccountIssuers", flagIssuer, true},
+	{"serviceAccountSigningKeyFile", flagSigningKey, false}, {"serviceAccountKeyFile", flagKeyFile, false},
+	{"apiAudiences", flagAudiences, false},
+}
+
+// gardenerFields are a Gardener Shoot's spec.kubernetes.kubeAPIServer
+// fields of the token flags.
+var gardenerFields = []configField{
+	{"serviceAccountConfig.issuer", flagIssuer, false}, {"serviceAccountConfig.acceptedIssuers", flagIssuer, true},
+	{"serviceAccountConfig.extendTokenExpiration", flagExtendExpiry, false},
+	{"serviceAccountConfig.maxTokenExpiration", flagMaxExpiration, false},
+	{"apiAudiences", flagAudiences, false},
+}
+
+// readFields records the configuration fields under at, a list's items
+// each on its own.
+func (a *apiServer) readFields(o *analyzer.Object, at string, fields []configField) {
+	for _, f := range fields {
+		p := at + "." + f.field // plain keys, dotted for nested ones
+		v, ok := o.Lookup(p)
 		if !ok {
 			continue
 		}
-		p := analyzer.JoinPath(at, field)
 		if l, isList := v.([]any); isList {
 			for i, e := range l {
-				a.set(kopsFields[field], e, analyzer.IndexPath(p, i))
+				a.set(f.flag, e, analyzer.IndexPath(p, i), -1)
+				a.markAccepted(f)
 			}
 			continue
 		}
-		a.set(kopsFields[field], v, p)
+		a.set(f.flag, v, p, -1)
+		a.markAccepted(f)
 	}
+}
+
+// markAccepted marks the flag's last value accepted when its field is.
+func (a *apiServer) markAccepted(f configField) {
+	if vs := a.flags[f.flag]; f.accepted && len(vs) > 0 {
+		vs[len(vs)-1].accepted = true
+	}
+}
+
+// kopsAPIServer reads a kops Cluster's spec.kubeAPIServer. kops's own
+// issuer is https://api.internal.<cluster name> (or its discovery store's
+// URL, which cannot be known here).
+func kopsAPIServer(o *analyzer.Object) []apiServer {
+	const at = "spec.kubeAPIServer"
+	a := apiServer{form: formKops, at: at, atLine: -1, what: fmt.Sprintf("kops Cluster %q", o.Name), flags: map[string][]flagValue{}}
+	if _, discovery := o.Lookup("spec.serviceAccountIssuerDiscovery.discoveryStore"); !discovery && o.Name != "" {
+		a.defaultIssuer = "https://api.internal." + o.Name
+	}
+	a.readFields(o, at, kopsFields)
 	return []apiServer{a}
 }
+
+// gardenerAPIServer reads a Gardener Shoot's API server settings.
+func gardenerAPIServer(o *analyzer.Object) []apiServer {
+	const at = "spec.kubernetes.kubeAPIServer"
+	a := apiServer{form: formGardener, at: at, atLine: -1, what: fmt.Sprintf("Shoot %q", o.Name), flags: map[string][]flagValue{}}
+	a.readFields(o, at, gardenerFields)
+	return []apiServer{a}
+}
+
+// openShiftDefaultIssuer is the issuer OpenShift runs with when its
+// cluster Authentication sets none.
+const openShiftDefaultIssuer = "https://kubernetes.default.svc"
 
 // openShiftAPIServer reads OpenShift's Authentication: its issuer, empty
-// for the default https://kubernetes.default.svc.
+// for the default.
 func openShiftAPIServer(o *analyzer.Object) []apiServer {
-	a := apiServer{atLine: -1, form: formOpenShift, path: "spec", at: "spec", what: fmt.Sprintf("OpenShift Authentication %q", o.Name), flags: map[string][]flagValue{}}
+	a := apiServer{form: formOpenShift, at: "spec", atLine: -1, what: fmt.Sprintf("OpenShift Authentication %q", o.Name),
+		flags: map[string][]flagValue{}, defaultIssuer: openShiftDefaultIssuer}
 	if v, ok := o.Lookup("spec.serviceAccountIssuer"); ok && v != "" && v != nil {
-		a.set(flagIssuer, v, "spec.serviceAccountIssuer")
-	}
-	return []apiServer{a}
-}
-
-// gardenerFields are a Gardener Shoot's serviceAccountConfig fields of
-// the token flags; the accepted issuers follow the issuer.
-var gardenerFields = []struct{ field, flag string }{
-	{"issuer", flagIssuer}, {"acceptedIssuers", flagIssuer},
-	{"extendTokenExpiration", flagExtendExpiry}, {"maxTokenExpiration", flagMaxExpiration},
-}
-
-// gardenerAPIServer reads a Gardener Shoot's
-// spec.kubernetes.kubeAPIServer.serviceAccountConfig.
-func gardenerAPIServer(o *analyzer.Object) []apiServer {
-	const at = "spec.kubernetes.kubeAPIServer.serviceAccountConfig"
-	a := apiServer{atLine: -1, form: formGardener, path: at, at: at, what: fmt.Sprintf("Shoot %q", o.Name), flags: map[string][]flagValue{}}
-	m, _ := mustLookup(o, at).(map[string]any)
-	for _, f := range gardenerFields {
-		p := analyzer.JoinPath(at, f.field)
-		if l, isList := m[f.field].([]any); isList {
-			for i, e := range l {
-				a.set(f.flag, e, analyzer.IndexPath(p, i))
-			}
-		} else if v, ok := m[f.field]; ok {
-			a.set(f.flag, v, p)
-		}
+		a.set(flagIssuer, v, "spec.serviceAccountIssuer", -1)
 	}
 	return []apiServer{a}
 }
 
 // kindAPIServer reads a kind cluster's kubeadmConfigPatches, the cluster's
-// and its control-plane nodes', in the order kind merges them: each is a
-// kubeadm document in a string, whose ClusterConfiguration's
-// apiServer.extraArgs set flags, each at its line of the string.
+// and then its control-plane nodes', in the order kind merges them: each
+// is a kubeadm document in a string, whose ClusterConfiguration's
+// apiServer.extraArgs set flags, each at its line of the string. A flag a
+// later patch sets replaces what earlier ones set.
 func kindAPIServer(o *analyzer.Object) []apiServer {
-	a := apiServer{atLine: -1, form: formKind, path: "kubeadmConfigPatches", at: "kubeadmConfigPatches", what: "kind cluster configuration", flags: map[string][]flagValue{}, dnsDomain: "cluster.local"}
+	a := apiServer{form: formKind, at: "kubeadmConfigPatches", atLine: -1, what: "kind cluster configuration",
+		flags: map[string][]flagValue{}, defaultIssuer: kubeadmDefaultIssuer + "cluster.local"}
 	if name, ok := lookupString(o, "name"); ok && name != "" {
 		a.what = fmt.Sprintf("kind cluster %q", name)
 	}
 	patches := []string{"kubeadmConfigPatches"}
-	nodes, _ := mustLookup(o, "nodes").([]any)
+	nodes, _ := lookup(o, "nodes").([]any)
 	for i, n := range nodes {
 		if m, _ := n.(map[string]any); m["role"] == nil || m["role"] == "control-plane" {
 			patches = append(patches, analyzer.IndexPath("nodes", i)+".kubeadmConfigPatches")
@@ -508,10 +609,16 @@ func kindAPIServer(o *analyzer.Object) []apiServer {
 	}
 	found := false
 	for _, at := range patches {
-		l, _ := mustLookup(o, at).([]any)
+		l, _ := lookup(o, at).([]any)
 		for i, e := range l {
-			if text, ok := e.(string); ok && a.readPatch(text, analyzer.IndexPath(at, i)) {
+			text, isString := e.(string)
+			if !isString {
+				continue
+			}
+			patch := apiServer{flags: map[string][]flagValue{}}
+			if patch.readPatch(text, analyzer.IndexPath(at, i)) {
 				found = true
+				maps.Copy(a.flags, patch.flags)
 			}
 		}
 	}
@@ -537,13 +644,13 @@ func (a *apiServer) readPatch(text, at string) (ok bool) {
 	case args == nil:
 	case args.Kind == yaml.MappingNode:
 		for i := 0; i+1 < len(args.Content); i += 2 {
-			a.setAt(args.Content[i].Value, args.Content[i+1], at)
+			a.setNode(args.Content[i].Value, args.Content[i+1], at)
 		}
 	case args.Kind == yaml.SequenceNode:
 		for _, item := range args.Content {
 			if name := mappingValue(item, "name"); name != nil {
 				if v := mappingValue(item, "value"); v != nil {
-					a.setAt(name.Value, v, at)
+					a.setNode(name.Value, v, at)
 				}
 			}
 		}
@@ -551,14 +658,12 @@ func (a *apiServer) readPatch(text, at string) (ok bool) {
 	return true
 }
 
-// setAt records a flag whose value is the scalar node v of a document
+// setNode records a flag whose value is the scalar node v of a document
 // written in the string at path.
-func (a *apiServer) setAt(name string, v *yaml.Node, at string) {
-	if v.Kind != yaml.ScalarNode {
-		return
+func (a *apiServer) setNode(name string, v *yaml.Node, at string) {
+	if v.Kind == yaml.ScalarNode {
+		a.set(name, v.Value, at, v.Line-1)
 	}
-	name = strings.ReplaceAll(name, "_", "-")
-	a.flags[name] = append(a.flags[name], flagValue{value: v.Value, path: at, line: v.Line - 1, known: !expands(v.Value)})
 }
 
 // mappingValue is the value of key in a mapping node, nil when absent.
@@ -575,8 +680,9 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 }
 
 // set records a flag written as a configuration value: a string, or a
-// scalar YAML typed otherwise (an unquoted true in extraArgs).
-func (a *apiServer) set(name string, v any, at string) {
+// scalar YAML typed otherwise (an unquoted true in extraArgs); line is the
+// value's line within a string at path, or -1.
+func (a *apiServer) set(name string, v any, at string, line int) {
 	var s string
 	switch v := v.(type) {
 	case string:
@@ -586,8 +692,15 @@ func (a *apiServer) set(name string, v any, at string) {
 	default:
 		return
 	}
-	name = strings.ReplaceAll(name, "_", "-")
-	a.flags[name] = append(a.flags[name], flagValue{value: s, path: at, line: -1, known: !expands(s)})
+	name = flagName(name)
+	a.flags[name] = append(a.flags[name], flagValue{value: s, path: at, line: line, known: !expands(s)})
+}
+
+// set1 reports whether a flag that takes a value is set, to a value that
+// is not empty (an empty one is as good as none).
+func (a *apiServer) set1(name string) bool {
+	v, ok := a.last(name)
+	return ok && (v.value != "" || !v.known)
 }
 
 // last is the value of a flag that takes one value: the last written.
@@ -599,41 +712,51 @@ func (a *apiServer) last(name string) (flagValue, bool) {
 	return vs[len(vs)-1], true
 }
 
-// issuers are the issuers the API server runs with: the first signs new
-// tokens, and every one is accepted. A form that supplies its own issuer
-// gives it when none is written (written is then false).
-func (a *apiServer) issuers() (issuers []flagValue, written bool) {
-	if vs := a.flags[flagIssuer]; len(vs) > 0 {
-		return vs, true
+// signingIssuer is the issuer that signs new tokens: the first written
+// that is not only accepted; written is false when none is, and the form
+// supplies its own (ok is false when it supplies none, or an unknown one).
+func (a *apiServer) signingIssuer() (issuer flagValue, written, ok bool) {
+	for _, v := range a.flags[flagIssuer] {
+		if !v.accepted && v.value != "" {
+			return v, true, true
+		}
 	}
-	switch a.form {
-	case formKubeadm, formClusterAPI, formKind:
-		return []flagValue{{value: kubeadmDefaultIssue + a.dnsDomain, path: a.at, line: -1, known: true}}, false
-	case formOpenShift:
-		return []flagValue{{value: "https://kubernetes.default.svc", path: a.at, line: -1, known: true}}, false
+	if a.defaultIssuer != "" {
+		return flagValue{value: a.defaultIssuer, path: a.at, line: -1, known: true}, false, true
 	}
-	return nil, false
+	return flagValue{}, false, false
 }
 
-// audiences are the API server's audiences, each entry of a
-// comma-separated list on its own. Without --api-audiences they are its
-// issuers (written is false).
-func (a *apiServer) audiences() (audiences []flagValue, written bool) {
-	vs := a.flags[flagAudiences]
-	if len(vs) == 0 {
-		issuers, _ := a.issuers()
-		return issuers, false
+// ownAudiences are the names the API server's tokens are for: its issuers,
+// the form's own issuer among them, and the names of the Kubernetes API.
+func (a *apiServer) ownAudience(aud string) bool {
+	if kubernetesAudience(aud) {
+		return true
 	}
-	for _, v := range vs {
+	same := func(x string) bool { return strings.TrimSuffix(x, "/") == strings.TrimSuffix(aud, "/") }
+	for _, v := range a.flags[flagIssuer] {
+		if same(v.value) {
+			return true
+		}
+	}
+	return a.defaultIssuer != "" && same(a.defaultIssuer)
+}
+
+// audiences are the API server's written audiences, each entry of a
+// comma-separated list on its own. Without --api-audiences they are its
+// issuers, and there are none to report.
+func (a *apiServer) audiences() []flagValue {
+	var out []flagValue
+	for _, v := range a.flags[flagAudiences] {
 		for _, s := range strings.Split(v.value, ",") {
 			if s = strings.TrimSpace(s); s != "" {
 				e := v
 				e.value = s
-				audiences = append(audiences, e)
+				out = append(out, e)
 			}
 		}
 	}
-	return audiences, true
+	return out
 }
 
 // lookupString is the string at path.
@@ -643,8 +766,8 @@ func lookupString(o *analyzer.Object, at string) (string, bool) {
 	return s, ok && isString
 }
 
-// mustLookup is the value at path, nil when absent.
-func mustLookup(o *analyzer.Object, at string) any {
+// lookup is the value at path, nil when absent.
+func lookup(o *analyzer.Object, at string) any {
 	v, _ := o.Lookup(at)
 	return v
 }

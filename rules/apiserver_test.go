@@ -27,7 +27,7 @@ func TestReadFlags(t *testing.T) {
 		a := apiServer{flags: map[string][]flagValue{}}
 		var args []flagValue
 		for _, s := range strings.Fields(tt.args) {
-			args = append(args, argValue(s, "x"))
+			args = append(args, argValue(s, "x", nil))
 		}
 		a.readFlags(args)
 		got := map[string][]string{}
@@ -66,7 +66,7 @@ func TestAPIServerStart(t *testing.T) {
 		var args []flagValue
 		commands := len(strings.Fields(tt.command))
 		for _, s := range strings.Fields(tt.command + " " + tt.args) {
-			args = append(args, argValue(s, "x"))
+			args = append(args, argValue(s, "x", nil))
 		}
 		start, ok := apiServerStart(args, tt.image, commands)
 		if ok != tt.ok || ok && start != tt.start {

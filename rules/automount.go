@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"path"
-	"strings"
 
 	"github.com/tokenlint/tokenlint/analyzer"
 )
@@ -34,7 +33,8 @@ var AutomountedToken = &analyzer.Rule{
 		"and a static pod cannot refer to one. Where the file lies is not known, so the pod must say it: a bare " +
 		"Pod on the host network labelled `tier: control-plane`, with a `system-node-critical` priority (or " +
 		"`system-cluster-critical` in `kube-system`), or running kube-apiserver, kube-controller-manager, " +
-		"kube-scheduler or etcd (kubeadm's and kops's control plane).\n\n" +
+		"kube-scheduler or etcd (kubeadm's and kops's control plane); and it names no ServiceAccount, projects no " +
+		"token and sets no `automountServiceAccountToken`, which would make it an ordinary pod.\n\n" +
 		"A quoted `\"false\"` is a string, not a boolean: it does not disable anything, and the API server " +
 		"rejects the manifest. On the pod spec this rule reports it; on a ServiceAccount it is an " +
 		"`invalid-manifest` finding, and this rule explains its effect on the pods that use it.",
@@ -153,7 +153,7 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 	if written {
 		a.path = field
 	}
-	if why, ok := staticPod(p.Object, ps); ok {
+	if why, ok := staticPod(p.Object, ps); ok && !written {
 		a.on = false
 		a.reason = "The pod is a static pod (" + why + "), which the kubelet runs without a ServiceAccount token"
 		a.account = serviceAccountRef(p, ps)
@@ -217,11 +217,28 @@ func effectiveAutomount(p *analyzer.Pass, ps analyzer.PodSpec) automount {
 // known, so the pod must say it: a bare Pod on the host network labelled
 // tier: control-plane, with a system-node-critical priority (or
 // system-cluster-critical in kube-system), or running a control-plane
-// component.
+// component, and naming no ServiceAccount and projecting no token, which
+// a static pod cannot. A pod spec that sets automountServiceAccountToken
+// is taken at its word.
 // why says which.
 func staticPod(o *analyzer.Object, ps analyzer.PodSpec) (why string, ok bool) {
 	if o.Kind != "Pod" || o.APIVersion != "v1" || !ps.Spec.HostNetwork {
 		return "", false
+	}
+	// The API server refuses a mirror pod that names a ServiceAccount or
+	// projects its token: such a pod is not a static one.
+	if ps.Spec.ServiceAccountName != "" || ps.Spec.DeprecatedServiceAccount != "" {
+		return "", false
+	}
+	for _, v := range ps.Spec.Volumes {
+		if v.Projected == nil {
+			continue
+		}
+		for _, src := range v.Projected.Sources {
+			if src.ServiceAccountToken != nil {
+				return "", false
+			}
+		}
 	}
 	if tier, _ := o.Lookup("metadata.labels.tier"); tier == "control-plane" {
 		return "on the host network, labelled tier: control-plane", true
@@ -243,15 +260,9 @@ func staticPod(o *analyzer.Object, ps analyzer.PodSpec) (why string, ok bool) {
 }
 
 // program is the base name of the program a command line runs, through
-// the runners that run the rest of their command line (/go-runner and its
-// flags, tini, dumb-init, env); "" for an empty command line.
+// the runners that run the rest of it (programStart); "" for none.
 func program(words []string) string {
-	i := 0
-	for i < len(words) && runners[path.Base(words[i])] {
-		for i++; i < len(words) && strings.HasPrefix(words[i], "-"); i++ {
-		}
-	}
-	if i < len(words) {
+	if i := programStart(words); i < len(words) {
 		return path.Base(words[i])
 	}
 	return ""

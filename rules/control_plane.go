@@ -52,13 +52,9 @@ spec:
 
 func checkIssuerNotHTTPS(p *analyzer.Pass) {
 	for _, a := range apiServers(p.Object) {
-		issuers, written := a.issuers()
-		if !written || !issuers[0].known {
-			continue
-		}
-		first := issuers[0]
-		if a.form == formKops && !strings.HasSuffix(first.path, ".serviceAccountIssuer") {
-			continue // kops's own issuer signs; the additional ones are accepted
+		first, written, _ := a.signingIssuer()
+		if !written || !first.known {
+			continue // the form's own issuer, an https URL; or one not known
 		}
 		u, err := url.Parse(first.value)
 		if err == nil && u.Scheme == "https" && u.Host != "" {
@@ -88,7 +84,8 @@ var TokenFlagsMissing = &analyzer.Rule{
 		"checked. `--service-account-key-file` only verifies tokens and signs none; an external signer " +
 		"(`--service-account-signing-endpoint`, Kubernetes 1.32 and later) stands for the signing key. A " +
 		"`kube-apiserver --version` or `--help` serves nothing, and HyperShift's `--openshift-config` reads the " +
-		"flags from a file, so neither is checked. When an argument is " +
+		"flags from a file, so neither is checked, nor is a container whose image names a release before 1.20 " +
+		"(`kube-apiserver:v1.19.16`). When an argument is " +
 		"filled from an environment variable (`$(FLAGS)`, or a template's `${FLAGS}`), or a script expands one into the command line, the " +
 		"flags cannot all be known and nothing is reported.",
 	Remediation: "Pass --service-account-issuer with an https URL and --service-account-signing-key-file with the private key whose public half --service-account-key-file lists.",
@@ -133,12 +130,14 @@ func checkTokenFlagsMissing(p *analyzer.Pass) {
 		if a.form != formPod || a.opaque {
 			continue
 		}
+		if minor, ok := imageVersion(a.image); ok && minor < 20 {
+			continue // the requirement came with Kubernetes 1.20
+		}
 		var missing []string
-		if _, ok := a.last(flagIssuer); !ok {
+		if _, written, _ := a.signingIssuer(); !written {
 			missing = append(missing, "--"+flagIssuer)
 		}
-		_, key := a.last(flagSigningKey)
-		_, external := a.last(flagSigningEndpoint) // an external signer (Kubernetes 1.32+)
+		key, external := a.set1(flagSigningKey), a.set1(flagSigningEndpoint) // an external signer (Kubernetes 1.32+)
 		if !key && !external {
 			missing = append(missing, "--"+flagSigningKey)
 		}
@@ -146,7 +145,7 @@ func checkTokenFlagsMissing(p *analyzer.Pass) {
 			continue
 		}
 		extra := ""
-		if _, ok := a.last(flagKeyFile); ok && !key && !external {
+		if a.set1(flagKeyFile) && !key && !external {
 			extra = " (--service-account-key-file only verifies tokens: it signs none)"
 		}
 		a.report(p, "%s runs without %s, so it does not start. Since Kubernetes 1.20 the API server requires an "+
@@ -196,20 +195,11 @@ func requesters(ix *analyzer.Index, audience string) []requestedAudience {
 }
 
 // foreignAudiences are the API server's written audiences that are not its
-// own: not one of its issuers, and not a name of the Kubernetes API.
+// own (ownAudience).
 func foreignAudiences(a apiServer) []flagValue {
-	auds, written := a.audiences()
-	if !written {
-		return nil
-	}
-	own := map[string]bool{}
-	issuers, _ := a.issuers()
-	for _, i := range issuers {
-		own[i.value] = true
-	}
 	var out []flagValue
-	for _, aud := range auds {
-		if aud.known && !own[aud.value] && !kubernetesAudience(aud.value) {
+	for _, aud := range a.audiences() {
+		if aud.known && !a.ownAudience(aud.value) {
 			out = append(out, aud)
 		}
 	}
@@ -566,7 +556,7 @@ func checkOpenShiftIssuerChange(p *analyzer.Pass) {
 		if a.form != formOpenShift {
 			continue
 		}
-		if v, ok := a.last(flagIssuer); ok {
+		if v, ok := a.last(flagIssuer); ok && strings.TrimSuffix(v.value, "/") != openShiftDefaultIssuer {
 			v.report(p, "the cluster's service-account issuer is set to %q, and a change invalidates the bound tokens "+
 				"of the old one. They stop being accepted after 24 hours in current OpenShift releases (at once in "+
 				"older ones), and pods that do not request a new token fail until they restart. Once every node "+

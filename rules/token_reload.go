@@ -572,7 +572,12 @@ var kubeVarRef = regexp.MustCompile(`\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)`)
 
 // expandKube expands $(VAR) references to the container's environment, as
 // the kubelet does in command and args before any shell sees them.
-func (sc *scriptCheck) expandKube(s string) string {
+func (sc *scriptCheck) expandKube(s string) string { return expandKubeVars(s, sc.env) }
+
+// expandKubeVars expands $(VAR) references to the environment env (a
+// container's literal values), as the kubelet does in command and args; a
+// reference to anything else is kept as written.
+func expandKubeVars(s string, env map[string]string) string {
 	if !strings.Contains(s, "$(") {
 		return s
 	}
@@ -580,7 +585,7 @@ func (sc *scriptCheck) expandKube(s string) string {
 		if m == "$$" {
 			return m
 		}
-		if v, ok := sc.env[m[2:len(m)-1]]; ok && !strings.Contains(v, "\n") {
+		if v, ok := env[m[2:len(m)-1]]; ok && !strings.Contains(v, "\n") {
 			return v
 		}
 		return m
