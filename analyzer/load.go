@@ -878,7 +878,7 @@ func (l *Loader) collect(r *chunkResult, c chunk, node *yaml.Node, v any) {
 	if !hasAV || !hasKind {
 		return
 	}
-	o := &Object{File: c.file, Source: c.source, Raw: m, node: node, lineOffset: c.lineOffset}
+	o := &Object{File: c.file, Source: c.source, Raw: m, node: node, lineOffset: c.lineOffset, text: c.text}
 	apiVersion, ok1 := av.(string)
 	kind, ok2 := kv.(string)
 	if !ok1 || !ok2 || apiVersion == "" || kind == "" {

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -41,8 +42,10 @@ type Object struct {
 	podSpec    *PodSpec
 	node       *yaml.Node
 	lineOffset int
-	problems   []Problem
-	keys       keyIndex
+	// text is the document as written, when the object was parsed from one.
+	text     []byte
+	problems []Problem
+	keys     keyIndex
 	// typos are the object's unknown fields that misspell a field.
 	typos []unknownField
 }
@@ -153,10 +156,11 @@ func (o *Object) PodSpec() (PodSpec, bool) {
 // answer exact (ok is true); for any other string, and for a line the value
 // does not have, it is the string's own position, as Locate gives it.
 //
-// The parser keeps no source text and no indentation for block scalars, so
-// the column assumes the usual layout: the block's lines start under its
-// indicator in a list ("- |"), or two columns right of its key in a mapping
-// ("key: |"), plus the line's own extra indentation.
+// The parser keeps no indentation for block scalars, so the column is read
+// from the document's text; an object without it (built by kustomize)
+// assumes the usual layout: the block's lines start under its indicator in
+// a list ("- |"), or two columns right of its key in a mapping ("key: |"),
+// plus the line's own extra indentation.
 func (o *Object) LocateLine(path string, line int) (pos Position, ok bool) {
 	key, n := o.nodeAt(path)
 	pos, _ = o.Locate(path)
@@ -174,6 +178,9 @@ func (o *Object) LocateLine(path string, line int) (pos Position, ok bool) {
 		col = key.Column + 2
 	}
 	col += len(text) - len(trimmed)
+	if src, found := sourceLine(o.text, n.Line+1+line); found && trimmed != "" && strings.TrimRight(strings.TrimLeft(src, " "), "\r") == trimmed {
+		col = len(src) - len(strings.TrimLeft(src, " ")) + 1
+	}
 	l := n.Line + o.lineOffset + 1 + line
 	return Position{File: o.File, Line: l, Column: col, EndLine: l, EndColumn: col + max(1, utf8.RuneCountInString(trimmed))}, true
 }
@@ -229,6 +236,18 @@ func (o *Object) nodeAt(path string) (key, value *yaml.Node) {
 		}
 	}
 	return key, deref(node)
+}
+
+// sourceLine is the 1-based line n of text, without its line break.
+func sourceLine(text []byte, n int) (string, bool) {
+	for i := 1; len(text) > 0; i++ {
+		line, rest, _ := bytes.Cut(text, []byte("\n"))
+		if i == n {
+			return string(line), true
+		}
+		text = rest
+	}
+	return "", false
 }
 
 // BigNumber reports whether the value at path is a number written unquoted

@@ -27,6 +27,12 @@ spec:
     script: |
       one
       two
+  - name: deep
+    image: app
+    args:
+      - |
+          four spaces in
+            and two more
 `
 
 func TestLocateLine(t *testing.T) {
@@ -43,6 +49,10 @@ func TestLocateLine(t *testing.T) {
 		{"spec.containers[0].args[0]", 3, Position{Line: 15, Column: 7, EndLine: 15, EndColumn: 11}, true},
 		// A mapping value's block starts two columns right of its key.
 		{"spec.initContainers[0].script", 1, Position{Line: 25, Column: 7, EndLine: 25, EndColumn: 10}, true},
+		// A block indented more than usual: the column is read from
+		// the text.
+		{"spec.initContainers[1].args[0]", 0, Position{Line: 30, Column: 11, EndLine: 30, EndColumn: 25}, true},
+		{"spec.initContainers[1].args[0]", 1, Position{Line: 31, Column: 13, EndLine: 31, EndColumn: 25}, true},
 		// Folded and plain strings fold their lines: the string's own position.
 		{"spec.containers[0].args[1]", 1, Position{Line: 16, Column: 7, EndLine: 16, EndColumn: 19}, false},
 		{"spec.containers[0].args[2]", 0, Position{Line: 19, Column: 7, EndLine: 19, EndColumn: 12}, false},
