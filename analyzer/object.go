@@ -210,6 +210,55 @@ func (p *Pass) ReportLine(path string, line int, format string, args ...any) {
 	*p.findings = append(*p.findings, f)
 }
 
+// LocateSpan resolves the bytes start to end of the one-line string at
+// path: an entry of a comma-separated list, the value after a flag's "=".
+// It is exact (ok is true) only where the document's text shows those bytes
+// at that place: a plain or quoted scalar on one line, without escapes
+// before them; otherwise it is the string's own position, as Locate gives
+// it.
+func (o *Object) LocateSpan(path string, start, end int) (pos Position, ok bool) {
+	_, n := o.nodeAt(path)
+	pos, _ = o.Locate(path)
+	if n == nil || n.Kind != yaml.ScalarNode || start < 0 || end <= start || end > len(n.Value) || strings.Contains(n.Value, "\n") {
+		return pos, false
+	}
+	src, found := sourceLine(o.text, n.Line)
+	col := n.Column // 1-based, in characters
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		col++
+	} else if n.Style != 0 {
+		return pos, false
+	}
+	// The byte offset in src of the character at col.
+	at := 0
+	for i := 1; i < col && at < len(src); i++ {
+		_, size := utf8.DecodeRuneInString(src[at:])
+		at += size
+	}
+	if !found || !strings.HasPrefix(src[at:], n.Value[:end]) {
+		return pos, false
+	}
+	l := n.Line + o.lineOffset
+	c := col + utf8.RuneCountInString(n.Value[:start])
+	return Position{File: o.File, Line: l, Column: c, EndLine: l, EndColumn: c + utf8.RuneCountInString(n.Value[start:end])}, true
+}
+
+// ReportSpan is Report for a finding about the bytes start to end of the
+// one-line string at path: the finding points at them when LocateSpan can
+// find them, else at the string.
+func (p *Pass) ReportSpan(path string, start, end int, format string, args ...any) {
+	f := newFinding(p.rule, p.Object, p.info, path, fmt.Sprintf(format, args...))
+	if pos, ok := p.Object.LocateSpan(path, start, end); ok {
+		f.Position, f.Generated, f.Related = pos, nil, nil
+		if p.Object.Placer != nil {
+			if at, related, ok := p.Object.Placer.Place(f.Path, pos); ok {
+				f.Generated, f.Position, f.Related = &pos, at, related
+			}
+		}
+	}
+	*p.findings = append(*p.findings, f)
+}
+
 // nodeAt returns the node of the value at path, and its key when the value
 // is a mapping's; nil when the path does not exist.
 func (o *Object) nodeAt(path string) (key, value *yaml.Node) {

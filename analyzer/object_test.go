@@ -90,3 +90,46 @@ func TestReportLine(t *testing.T) {
 		t.Errorf("second finding = %+v; want the folded string's own line 16", f)
 	}
 }
+
+func TestLocateSpan(t *testing.T) {
+	o := mustObject(t, `apiVersion: v1
+kind: Pod
+metadata:
+  name: spans
+spec:
+  containers:
+  - name: app
+    image: app
+    args:
+    - --api-audiences=api,vault
+    - "--api-audiences=api,vault"
+    - "--x=\u00e9,vault"
+    - --é=vault
+    - |
+      multi
+      line
+`)
+	for _, tt := range []struct {
+		path       string
+		start, end int
+		want       Position
+		wantExact  bool
+	}{
+		{"spec.containers[0].args[0]", 20, 25, Position{Line: 10, Column: 27, EndLine: 10, EndColumn: 32}, true},
+		// A quote before the value moves it one column.
+		{"spec.containers[0].args[1]", 20, 25, Position{Line: 11, Column: 28, EndLine: 11, EndColumn: 33}, true},
+		// An escape before the span: the text does not show the value.
+		{"spec.containers[0].args[2]", 7, 12, Position{Line: 12, Column: 7, EndLine: 12, EndColumn: 20}, false},
+		// Characters, not bytes, count in columns.
+		{"spec.containers[0].args[3]", 5, 10, Position{Line: 13, Column: 11, EndLine: 13, EndColumn: 16}, true},
+		// A block scalar, a span beyond the value: the string's position.
+		{"spec.containers[0].args[4]", 0, 3, Position{Line: 14, Column: 7, EndLine: 14, EndColumn: 12}, false},
+		{"spec.containers[0].args[0]", 20, 99, Position{Line: 10, Column: 7, EndLine: 10, EndColumn: 32}, false},
+	} {
+		got, exact := o.LocateSpan(tt.path, tt.start, tt.end)
+		tt.want.File = o.File
+		if got != tt.want || exact != tt.wantExact {
+			t.Errorf("LocateSpan(%s, %d, %d) = %#v, %v; want %#v, %v", tt.path, tt.start, tt.end, got, exact, tt.want, tt.wantExact)
+		}
+	}
+}

@@ -85,6 +85,10 @@ type flagValue struct {
 	// value's line within the string at path (a script, a kind patch).
 	path string
 	line int
+	// start and end, when end is not 0, are the value's bytes within the
+	// string at path: after a flag's "=", an entry of a comma-separated
+	// list.
+	start, end int
 	// known is false when the value expands a variable ($(VAR) the
 	// kubelet cannot fill, $X in a script, a template's ${X}): it is not
 	// what it says.
@@ -96,11 +100,17 @@ type flagValue struct {
 
 // report reports a finding at the value.
 func (v flagValue) report(p *analyzer.Pass, format string, args ...any) {
-	if v.line >= 0 {
+	switch {
+	case v.line >= 0:
 		p.ReportLine(v.path, v.line, format, args...)
-		return
+	case v.end > 0 && strings.HasSuffix(v.path, "]"):
+		// A command line's word: the finding points at the value in
+		// it. A mapping's value keeps the convention of pointing at
+		// its key.
+		p.ReportSpan(v.path, v.start, v.end, format, args...)
+	default:
+		p.Report(v.path, format, args...)
 	}
-	p.Report(v.path, format, args...)
 }
 
 // report reports a finding about the configuration as a whole, such as a
@@ -353,6 +363,7 @@ func (a *apiServer) readFlags(args []flagValue) {
 		v.value = value
 		switch {
 		case hasValue:
+			v.start, v.end = len(arg.value)-len(value), len(arg.value)
 		case booleanFlags[name]:
 			v.value = "true"
 		case i+1 < len(args) && !strings.HasPrefix(args[i+1].value, "-"):
@@ -748,10 +759,13 @@ func (a *apiServer) ownAudience(aud string) bool {
 func (a *apiServer) audiences() []flagValue {
 	var out []flagValue
 	for _, v := range a.flags[flagAudiences] {
+		off := v.start // where the value starts in the string at its path
 		for _, s := range strings.Split(v.value, ",") {
+			at := off + len(s) - len(strings.TrimLeft(s, " "))
+			off += len(s) + 1
 			if s = strings.TrimSpace(s); s != "" {
 				e := v
-				e.value = s
+				e.value, e.start, e.end = s, at, at+len(s)
 				out = append(out, e)
 			}
 		}
