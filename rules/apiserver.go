@@ -738,8 +738,9 @@ func (a *apiServer) signingIssuer() (issuer flagValue, written, ok bool) {
 	return flagValue{}, false, false
 }
 
-// ownAudiences are the names the API server's tokens are for: its issuers,
-// the form's own issuer among them, and the names of the Kubernetes API.
+// ownAudience reports whether an audience names the API server itself:
+// one of its issuers (the form's own among them) or a name of the
+// Kubernetes API.
 func (a *apiServer) ownAudience(aud string) bool {
 	if kubernetesAudience(aud) {
 		return true

@@ -218,7 +218,7 @@ func kubernetesAudience(aud string) bool {
 
 // audienceFlag names the API server's audiences setting as its form does.
 func (a apiServer) audienceFlag() string {
-	if a.form == formKops {
+	if a.form == formKops || a.form == formGardener {
 		return "apiAudiences"
 	}
 	return "--api-audiences"
