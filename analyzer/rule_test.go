@@ -142,3 +142,36 @@ func TestRuleApplies(t *testing.T) {
 		}
 	}
 }
+
+// A rule that panics on an object has failed on it: the failure is a
+// finding and a problem of the run, and the other rules and objects are
+// still checked.
+func TestRulePanicIsAFailure(t *testing.T) {
+	crashes := &Rule{ID: "T1", Slug: "crashes", Title: "t", Severity: SeverityNote, Description: "d",
+		Check: func(p *Pass) {
+			if p.Object.Name == "bad" {
+				var m map[string]int
+				m["x"]++
+			}
+		}}
+	reports := &Rule{ID: "T2", Slug: "reports", Title: "t", Severity: SeverityNote, Description: "d",
+		Check: func(p *Pass) { p.Report("", "seen") }}
+	reg, err := NewRegistry(crashes, reports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{Stdin: strings.NewReader("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: good}\n")}
+	rep := Run(l.Open([]string{"-"}), reg, DefaultSettings)
+	var failed, seen int
+	for _, f := range rep.Findings {
+		switch {
+		case f.Rule == crashes && strings.Contains(f.Message, "rule failed: it crashed (assignment to entry in nil map)"):
+			failed++
+		case f.Rule == reports:
+			seen++
+		}
+	}
+	if failed != 1 || seen != 2 || len(rep.Problems) != 1 {
+		t.Errorf("failed %d, seen %d, problems %v; want 1, 2 and one problem", failed, seen, rep.Problems)
+	}
+}

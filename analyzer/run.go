@@ -492,6 +492,19 @@ func changed(f Finding, c Changes, stdin string) bool {
 	return false
 }
 
+// runCheck runs a rule on one object. A rule that panics on it has failed
+// on that object, as a policy whose evaluation fails has: the failure is a
+// finding and a problem of the run (exit status 2), and every other rule
+// and object is still checked.
+func runCheck(r *Rule, p *Pass) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.Fail("it crashed (%v), a bug of tokenlint's: please report it with this manifest", v)
+		}
+	}()
+	r.Check(p)
+}
+
 func check(o *Object, info *objectInfo, ix *Index, rules []*Rule, settings *Settings) ([]Finding, []failure) {
 	var findings []Finding
 	var failures []failure
@@ -500,7 +513,7 @@ func check(o *Object, info *objectInfo, ix *Index, rules []*Rule, settings *Sett
 			continue
 		}
 		pass := &Pass{Object: o, Index: ix, Settings: settings, rule: r, info: info, findings: &findings, failures: &failures}
-		r.Check(pass)
+		runCheck(r, pass)
 	}
 	owned := make(map[string]bool, len(findings))
 	for i := range findings {

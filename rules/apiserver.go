@@ -415,7 +415,9 @@ func (a *apiServer) readScript(script flagValue, rest []flagValue, env map[strin
 		}
 		if len(c.Args) == 0 {
 			for _, as := range c.Assigns { // NAME=value on a line of its own
-				if v, known := sh.literal(as.Value); as.Value != nil && known {
+				if as.Value == nil { // X= is the empty string
+					sh.vars[as.Name.Value] = ""
+				} else if v, known := sh.literal(as.Value); known {
 					sh.vars[as.Name.Value] = v
 				}
 			}

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tokenlint/tokenlint/analyzer"
@@ -51,6 +52,9 @@ kubeadmConfigPatches: [` + q + `]
 nodes: [{role: control-plane, kubeadmConfigPatches: [` + q + `]}]
 `
 		for _, f := range lint(t, reg, manifest) {
+			if strings.HasPrefix(f.Message, "rule failed") {
+				t.Fatalf("%s failed: %s", f.Rule.ID, f.Message)
+			}
 			if f.Position.Line < 1 || f.Position.Line > 20 {
 				t.Fatalf("finding outside the manifest: %+v", f)
 			}

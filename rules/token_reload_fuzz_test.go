@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tokenlint/tokenlint/analyzer"
@@ -47,6 +48,10 @@ spec:
   - name: t
     projected: {sources: [{serviceAccountToken: {path: token, audience: vault}}]}
 `
-		lint(t, reg, manifest)
+		for _, f := range lint(t, reg, manifest) {
+			if strings.HasPrefix(f.Message, "rule failed") {
+				t.Fatalf("%s failed: %s", f.Rule.ID, f.Message)
+			}
+		}
 	})
 }
