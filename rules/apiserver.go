@@ -170,12 +170,7 @@ func apiServers(o *analyzer.Object) []apiServer {
 		if !mentionsAPIServer(c.Image, c.Command, c.Args) {
 			continue // most containers: nothing to read
 		}
-		env := map[string]string{}
-		for _, e := range c.Env {
-			if e.ValueFrom == nil {
-				env[e.Name] = e.Value
-			}
-		}
+		env := literalEnv(&c)
 		at := fmt.Sprintf("%s.containers[%d]", ps.Path, i)
 		var args []flagValue
 		for j, s := range c.Command {
@@ -271,18 +266,26 @@ func apiServerStart(args []flagValue, image string, commands int) (int, bool) {
 	for i, a := range args {
 		words[i] = a.value
 	}
-	if i := programStart(words); i < len(words) {
-		switch path.Base(words[i]) {
-		case "kube-apiserver":
-			return i + 1, true
-		case "hyperkube":
-			if i+1 < len(words) && (words[i+1] == "kube-apiserver" || words[i+1] == "apiserver") {
-				return i + 2, true
-			}
-		}
+	if start, ok := apiServerArgs(words); ok {
+		return start, true
 	}
 	if commands == 0 && apiServerImage(image) && len(args) > 0 && strings.HasPrefix(args[0].value, "--") {
 		return 0, true
+	}
+	return 0, false
+}
+
+// apiServerArgs is where kube-apiserver's arguments start in a command
+// line that runs it: after the program, kube-apiserver run directly, by
+// hyperkube or by a runner (programStart). ok is false for a command line
+// that runs anything else.
+func apiServerArgs(words []string) (start int, ok bool) {
+	i := programStart(words)
+	switch {
+	case i < len(words) && path.Base(words[i]) == "kube-apiserver":
+		return i + 1, true
+	case i+1 < len(words) && path.Base(words[i]) == "hyperkube" && (words[i+1] == "kube-apiserver" || words[i+1] == "apiserver"):
+		return i + 2, true
 	}
 	return 0, false
 }
@@ -427,17 +430,13 @@ func (a *apiServer) readScript(script flagValue, rest []flagValue, env map[strin
 		for i, w := range c.Args {
 			words[i] = sh.str(w)
 		}
-		i := programStart(words)
-		hyperkube := i < len(words) && path.Base(words[i]) == "hyperkube"
-		if hyperkube {
-			i++
-		}
-		if i >= len(words) || path.Base(words[i]) != "kube-apiserver" && !(hyperkube && words[i] == "apiserver") {
+		start, runs := apiServerArgs(words)
+		if !runs {
 			return true
 		}
 		try := apiServer{flags: map[string][]flagValue{}}
 		var args []flagValue
-		for _, w := range c.Args[i+1:] {
+		for _, w := range c.Args[start:] {
 			if allArgs(w) {
 				args = append(args, rest...)
 				continue
@@ -453,7 +452,7 @@ func (a *apiServer) readScript(script flagValue, rest []flagValue, env map[strin
 		}
 		ok = true
 		a.flags, a.opaque = try.flags, a.opaque || try.opaque
-		a.atLine = int(c.Args[i].Pos().Line()) - 1
+		a.atLine = int(c.Args[start-1].Pos().Line()) - 1
 		return false
 	})
 	return ok

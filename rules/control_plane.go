@@ -196,7 +196,7 @@ func requesters(ix *analyzer.Index, audience string) []requestedAudience {
 
 // foreignAudiences are the API server's written audiences that are not its
 // own (ownAudience).
-func foreignAudiences(a apiServer) []flagValue {
+func (a *apiServer) foreignAudiences() []flagValue {
 	var out []flagValue
 	for _, aud := range a.audiences() {
 		if aud.known && !a.ownAudience(aud.value) {
@@ -217,7 +217,7 @@ func kubernetesAudience(aud string) bool {
 }
 
 // audienceFlag names the API server's audiences setting as its form does.
-func (a apiServer) audienceFlag() string {
+func (a *apiServer) audienceFlag() string {
 	if a.form == formKops || a.form == formGardener {
 		return "apiAudiences"
 	}
@@ -309,7 +309,7 @@ spec:
 
 func checkAudienceSharedWithTokens(p *analyzer.Pass) {
 	for _, a := range apiServers(p.Object) {
-		for _, aud := range foreignAudiences(a) {
+		for _, aud := range a.foreignAudiences() {
 			reqs := requesters(p.Index, aud.value)
 			if len(reqs) == 0 {
 				continue
@@ -366,7 +366,7 @@ apiServer:
 
 func checkThirdPartyAudience(p *analyzer.Pass) {
 	for _, a := range apiServers(p.Object) {
-		for _, aud := range foreignAudiences(a) {
+		for _, aud := range a.foreignAudiences() {
 			party, ok := thirdParty(aud.value)
 			if !ok || len(requesters(p.Index, aud.value)) > 0 {
 				continue

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/tokenlint/tokenlint/analyzer"
@@ -150,12 +151,7 @@ func checkTokenNotReloaded(p *analyzer.Pass) {
 		if len(tokens.files) == 0 {
 			continue
 		}
-		env := map[string]string{}
-		for _, e := range c.Env {
-			if e.ValueFrom == nil {
-				env[e.Name] = e.Value
-			}
-		}
+		env := literalEnv(c.Container)
 		sc := scriptCheck{p: p, c: c, containers: containers, tokens: tokens, env: env, mode: scriptLongRunning}
 		oneShot := job
 		if job {
@@ -573,6 +569,19 @@ var kubeVarRef = regexp.MustCompile(`\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)`)
 // expandKube expands $(VAR) references to the container's environment, as
 // the kubelet does in command and args before any shell sees them.
 func (sc *scriptCheck) expandKube(s string) string { return expandKubeVars(s, sc.env) }
+
+// literalEnv is a container's environment as far as the manifest says:
+// the variables with a literal value (not from a Secret, a ConfigMap or a
+// field), for the kubelet's $(VAR) expansion.
+func literalEnv(c *corev1.Container) map[string]string {
+	env := map[string]string{}
+	for _, e := range c.Env {
+		if e.ValueFrom == nil {
+			env[e.Name] = e.Value
+		}
+	}
+	return env
+}
 
 // expandKubeVars expands $(VAR) references to the environment env (a
 // container's literal values), as the kubelet does in command and args; a
